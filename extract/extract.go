@@ -1,0 +1,165 @@
+// Package extract finds indicators of compromise in free text: posts,
+// reports, pastes. It streams its input with memory bounded independently
+// of the input size, refangs every defang style iocast knows, and drops
+// values that warninglists say are not IoCs in practice.
+//
+// The extractor is precise by construction rather than by regular
+// expression: the input is cut into tokens at white space and at characters
+// that can never be part of an indicator (CJK text, emoji, quotes), only
+// tokens that could hold an indicator are looked at further, and each
+// candidate is refanged and validated by package intel before it is
+// reported.
+package extract
+
+import (
+	"bytes"
+	"io"
+	"strings"
+
+	"github.com/iocast/iocast/intel"
+)
+
+// Match is one indicator found in a document.
+type Match struct {
+	intel.Indicator
+	// Start and End are the byte offsets of the indicator's text in the input
+	// (End exclusive), including any defang brackets.
+	Start, End int64
+	// Raw is the indicator's text as it appeared in the input.
+	Raw string
+	// SourceDefanged is true when the input had the indicator defanged.
+	SourceDefanged bool
+	// Port is the port of a host:port indicator, 0 when none was given.
+	Port int
+	// Warnings names the warninglists that matched the indicator. Matches
+	// with warnings are only returned when Options.KeepWarned is set.
+	Warnings []string
+}
+
+// Options configures an Extractor. The zero value applies the built-in
+// warninglists and drops what they match.
+type Options struct {
+	// KeepWarned returns matches that a warninglist matched, with Warnings set.
+	KeepWarned bool
+	// NoBuiltin disables the built-in warninglists.
+	NoBuiltin bool
+	// Warninglists are applied in addition to the built-in ones.
+	Warninglists []*Warninglist
+	// MaxDistinct bounds the memory used to report each indicator once per
+	// document. Past that many distinct indicators, repeats of indicators
+	// not yet remembered may be reported again. Zero means DefaultMaxDistinct.
+	MaxDistinct int
+}
+
+// DefaultMaxDistinct is the default Options.MaxDistinct: about 16 MiB of
+// fingerprints.
+const DefaultMaxDistinct = 1 << 20
+
+const (
+	// chunkSize is how much input is read at a time.
+	chunkSize = 256 << 10
+	// maxToken bounds a single token; longer runs of non-space bytes are
+	// cut, so memory never depends on the input.
+	maxToken = 32 << 10
+)
+
+// Extractor finds indicators in text. It is safe for concurrent use.
+type Extractor struct {
+	opts  Options
+	lists []*Warninglist
+}
+
+// New returns an Extractor.
+func New(opts Options) *Extractor {
+	e := &Extractor{opts: opts}
+	if !opts.NoBuiltin {
+		e.lists = append(e.lists, Builtin()...)
+	}
+	e.lists = append(e.lists, opts.Warninglists...)
+	if e.opts.MaxDistinct <= 0 {
+		e.opts.MaxDistinct = DefaultMaxDistinct
+	}
+	return e
+}
+
+// Extract streams r and calls fn for each distinct indicator, in input
+// order. It stops at the first error fn returns, or the first read error.
+func (e *Extractor) Extract(r io.Reader, fn func(Match) error) error {
+	s := newScanner(e, fn)
+	buf := make([]byte, 0, chunkSize+maxToken)
+	var base int64
+	eof := false
+	for !eof {
+		n, err := io.ReadFull(r, buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		switch err {
+		case nil:
+		case io.EOF, io.ErrUnexpectedEOF:
+			eof = true
+		default:
+			return err
+		}
+		cut := len(buf)
+		if !eof {
+			cut = cutPoint(buf)
+		}
+		if err := s.segment(buf[:cut], base); err != nil {
+			return err
+		}
+		base += int64(cut)
+		buf = buf[:copy(buf, buf[cut:])]
+	}
+	return nil
+}
+
+// cutPoint returns where to cut a full buffer so that no token (and no
+// joined "evil dot com" run) is split: after the last newline, else after
+// the last white space, else everywhere (a token that long is cut).
+func cutPoint(buf []byte) int {
+	if i := bytes.LastIndexByte(buf, '\n'); i >= len(buf)/2 {
+		return i + 1
+	}
+	for i := len(buf) - 1; i >= len(buf)-maxToken && i >= 0; i-- {
+		if buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' {
+			return i + 1
+		}
+	}
+	return len(buf)
+}
+
+// ExtractString is Extract over a string, collecting the matches.
+func (e *Extractor) ExtractString(s string) []Match {
+	var out []Match
+	_ = e.Extract(strings.NewReader(s), func(m Match) error {
+		out = append(out, m)
+		return nil
+	})
+	return out
+}
+
+// warnings returns the names of the lists that match ind, skipping
+// reference lists when the author defanged the value.
+func (e *Extractor) warnings(ind intel.Indicator, defanged bool) []string {
+	var names []string
+	for _, w := range e.lists {
+		if w.Reference && defanged {
+			continue
+		}
+		if w.Match(ind) {
+			names = append(names, w.Name)
+		}
+	}
+	return names
+}
+
+// isReference reports whether one of the built-in reference warninglists
+// (social, sandbox, vendor sites) matches ind. It decides whether the
+// hashes in a link are sample hashes, so it ignores Options.NoBuiltin.
+func (e *Extractor) isReference(ind intel.Indicator) bool {
+	for _, w := range Builtin() {
+		if w.Reference && w.Match(ind) {
+			return true
+		}
+	}
+	return false
+}

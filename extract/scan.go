@@ -1,0 +1,205 @@
+package extract
+
+import (
+	"unicode"
+	"unicode/utf8"
+)
+
+// Byte classes of the tokenizer.
+const (
+	cDelim   uint16 = 1 << iota // always ends a token
+	cDot                        // '.'
+	cAt                         // '@'
+	cColon                      // ':'
+	cSlash                      // '/' or '\'
+	cBracket                    // ( ) [ ] { }
+	cHex                        // 0-9 a-f A-F
+	cAlpha                      // other ASCII letters
+	cHigh                       // a non-ASCII rune kept in the token
+	cOther                      // any other ASCII byte kept in the token
+)
+
+var class [256]uint16
+
+func init() {
+	for c := 0; c < 256; c++ {
+		var k uint16
+		switch {
+		case c <= ' ' || c == 0x7f:
+			k = cDelim
+		case c == '"' || c == '<' || c == '>' || c == '`' || c == '|' || c == ',' || c == ';':
+			k = cDelim
+		case c == '.':
+			k = cDot
+		case c == '@':
+			k = cAt
+		case c == ':':
+			k = cColon
+		case c == '/' || c == '\\':
+			k = cSlash
+		case c == '(' || c == ')' || c == '[' || c == ']' || c == '{' || c == '}':
+			k = cBracket
+		case c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F':
+			k = cHex
+		case c >= 'g' && c <= 'z' || c >= 'G' && c <= 'Z':
+			k = cAlpha
+		case c >= 0x80:
+			k = cHigh
+		default:
+			k = cOther
+		}
+		class[c] = k
+	}
+}
+
+// token is a run of bytes between delimiters in a segment.
+type token struct {
+	start, end int
+	mask       uint16 // OR of the classes of its bytes
+}
+
+// tokenize appends the tokens of seg to toks.
+func tokenize(seg []byte, toks []token) []token {
+	n := len(seg)
+	i := 0
+	for i < n {
+		// Skip delimiters.
+		for i < n {
+			c := seg[i]
+			k := class[c]
+			if k&cDelim != 0 {
+				i++
+				continue
+			}
+			if c >= 0x80 {
+				if w := delimRune(seg, i); w > 0 {
+					i += w
+					continue
+				}
+			}
+			break
+		}
+		if i >= n {
+			break
+		}
+		start := i
+		var mask uint16
+		for i < n {
+			c := seg[i]
+			k := class[c]
+			if k&cDelim != 0 {
+				break
+			}
+			if c >= 0x80 {
+				if delimRune(seg, i) > 0 {
+					break
+				}
+				_, w := utf8.DecodeRune(seg[i:])
+				i += w
+				mask |= cHigh
+				continue
+			}
+			mask |= k
+			i++
+			if i-start >= maxToken {
+				break
+			}
+		}
+		toks = append(toks, token{start, i, mask})
+	}
+	return toks
+}
+
+// delimRune returns the width of the rune at seg[i] when it ends a token
+// (CJK text, emoji, punctuation, white space, invalid UTF-8), or 0 when the
+// rune can be part of an indicator: letters of alphabetic scripts (IDN
+// domains, file names), combining marks, zero-width characters (an
+// obfuscation the refanger removes), and the full-width and ideographic
+// dots and the full-width at sign between two ASCII name characters.
+func delimRune(seg []byte, i int) int {
+	r, w := utf8.DecodeRune(seg[i:])
+	switch r {
+	case utf8.RuneError:
+		return w
+	case 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD:
+		return 0
+	case 0x3002, 0xFF0E, 0xFF61, 0xFF20:
+		if i > 0 && isASCIIAlnum(seg[i-1]) && i+w < len(seg) && isASCIIAlnum(seg[i+w]) {
+			return 0
+		}
+		return w
+	}
+	if r < 0x300 {
+		if unicode.IsLetter(r) {
+			return 0
+		}
+		return w
+	}
+	if isCJK(r) {
+		return w
+	}
+	if unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsDigit(r) {
+		return 0
+	}
+	return w
+}
+
+// isCJK reports whether r belongs to a script that is written without
+// spaces, so that an indicator glued to it ends there.
+func isCJK(r rune) bool {
+	switch {
+	case r >= 0x2E80 && r <= 0x9FFF: // radicals, kana, CJK symbols, unified ideographs
+		return true
+	case r >= 0xAC00 && r <= 0xD7AF: // Hangul syllables
+		return true
+	case r >= 0xF900 && r <= 0xFAFF, r >= 0xFE30 && r <= 0xFE4F:
+		return true
+	case r >= 0xFF00 && r <= 0xFFEF: // half- and full-width forms
+		return true
+	case r >= 0x20000 && r <= 0x3FFFF:
+		return true
+	case r >= 0x1100 && r <= 0x11FF, r >= 0x3130 && r <= 0x318F:
+		return true
+	}
+	return false
+}
+
+func isASCIIAlnum(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
+}
+
+func isLabelByte(b byte) bool {
+	return isASCIIAlnum(b) || b == '-' || b == '_'
+}
+
+func lowerByte(b byte) byte {
+	if b >= 'A' && b <= 'Z' {
+		return b + 'a' - 'A'
+	}
+	return b
+}
+
+// equalFold reports whether b equals the lower-case ASCII s, ignoring case.
+func equalFold(b []byte, s string) bool {
+	if len(b) != len(s) {
+		return false
+	}
+	for i := range b {
+		if lowerByte(b[i]) != s[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func lastRune(b []byte) (rune, int) { return utf8.DecodeLastRune(b) }
+
+// isFilenameRune reports whether r can be part of a file name glued to CJK
+// text: letters and digits of any script, and a few ASCII symbols; CJK
+// punctuation and white space end it.
+func isFilenameRune(r rune) bool {
+	if r < 0x80 {
+		return isASCIIAlnum(byte(r)) || r == '_' || r == '-'
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || r == 'ー'
+}

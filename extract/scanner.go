@@ -1,0 +1,383 @@
+package extract
+
+import (
+	"bytes"
+	"hash/maphash"
+	"strconv"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/iocast/iocast/intel"
+)
+
+// scanner holds the state of one Extract call.
+type scanner struct {
+	e    *Extractor
+	fn   func(Match) error
+	err  error
+	seen fingerprints
+	seed maphash.Seed
+
+	toks []token
+	seg  []byte
+	base int64
+
+	// Refang buffers, reused across candidates.
+	rbuf []byte
+	pos  []int32 // pos[i]: offset in seg of rbuf[i]; one extra final entry
+	// rebaseFrom is the index in pos from which offsets are still relative
+	// to the text passed to AppendRefang.
+	rebaseFrom int
+	defanged   bool
+}
+
+func newScanner(e *Extractor, fn func(Match) error) *scanner {
+	return &scanner{e: e, fn: fn, seed: maphash.MakeSeed(), seen: newFingerprints(e.opts.MaxDistinct),
+		rbuf: make([]byte, 0, 256), pos: make([]int32, 0, 257)}
+}
+
+// segment extracts from one segment of the input, which starts at offset
+// base of the stream.
+func (s *scanner) segment(seg []byte, base int64) error {
+	s.seg, s.base = seg, base
+	s.toks = tokenize(seg, s.toks[:0])
+	toks := s.toks
+	for i := 0; i < len(toks); i++ {
+		if n := s.join(i); n > 0 {
+			i += n - 1
+		} else if interesting(seg, toks[i]) {
+			s.candidate(toks[i].start, toks[i].end)
+		}
+		if s.err != nil {
+			return s.err
+		}
+	}
+	return nil
+}
+
+// interesting is the cheap test that keeps ordinary words away from the
+// recognizer.
+func interesting(seg []byte, t token) bool {
+	if t.mask&(cDot|cAt|cColon|cHigh) != 0 {
+		return true
+	}
+	n := t.end - t.start
+	if t.mask&^(cHex|cBracket) == 0 && n >= 32 {
+		return true // a hash, perhaps in brackets
+	}
+	if n >= 3 && (seg[t.start] == 'A' && seg[t.start+1] == 'S' || seg[t.start] == 'C' || seg[t.start] == 'c') {
+		return true // AS63949, CVE-2023-1234
+	}
+	return false
+}
+
+// joiner classifies a token standing alone between two others, as in
+// "evil [.] com", "evil dot com", "user (at) evil.com". It returns '.' or
+// '@' and whether the joiner is a bare word (dot, at), or 0.
+func joiner(b []byte) (byte, bool) {
+	switch len(b) {
+	case 1:
+		if b[0] == '.' {
+			return '.', false
+		}
+	case 3:
+		if b[1] == '.' || b[1] == '@' {
+			if bracketPair(b[0], b[2]) {
+				return b[1], false
+			}
+		}
+		if equalFold(b, "dot") {
+			return '.', true
+		}
+	case 2:
+		if equalFold(b, "at") {
+			return '@', true
+		}
+	case 4:
+		if bracketPair(b[0], b[3]) && equalFold(b[1:3], "at") {
+			return '@', false
+		}
+	case 5:
+		if bracketPair(b[0], b[4]) && equalFold(b[1:4], "dot") {
+			return '.', false
+		}
+	}
+	return 0, false
+}
+
+func bracketPair(a, b byte) bool {
+	return a == '[' && b == ']' || a == '(' && b == ')' || a == '{' && b == '}'
+}
+
+var stopwords = map[string]bool{
+	"a": true, "an": true, "the": true, "this": true, "that": true, "one": true, "and": true,
+	"or": true, "is": true, "of": true, "to": true, "in": true, "on": true, "for": true,
+	"with": true, "by": true, "as": true, "look": true, "see": true, "at": true, "dot": true,
+}
+
+// pureLabel reports whether b is a run of host name characters.
+func pureLabel(b []byte) bool {
+	if len(b) == 0 || len(b) > 63 {
+		return false
+	}
+	for _, c := range b {
+		if !isLabelByte(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// sameLine reports whether only spaces and tabs separate two tokens.
+func (s *scanner) sameLine(a, b token) bool {
+	for k := a.end; k < b.start; k++ {
+		if c := s.seg[k]; c != ' ' && c != '\t' {
+			return false
+		}
+	}
+	return b.start-a.end <= 3
+}
+
+// join handles runs such as "evil [.] com", "user at evil dot co dot jp"
+// and "ASN 63949" that span several tokens. It returns how many tokens it
+// consumed, or 0.
+func (s *scanner) join(i int) int {
+	toks, seg := s.toks, s.seg
+	if i+1 < len(toks) && s.sameLine(toks[i], toks[i+1]) {
+		// "ASN 63949", "ASN: 63949", "AS 63949"
+		a, b := seg[toks[i].start:toks[i].end], seg[toks[i+1].start:toks[i+1].end]
+		if (string(a) == "ASN" || string(a) == "ASN:" || string(a) == "AS") && allDigits(b) && len(b) <= 10 {
+			s.emitValue(intel.KindASN, "AS"+string(b), 0, toks[i].start, toks[i+1].end, false)
+			return 2
+		}
+	}
+	if i+2 >= len(toks) {
+		return 0
+	}
+	j, bare := joiner(seg[toks[i+1].start:toks[i+1].end])
+	if j == 0 || !s.sameLine(toks[i], toks[i+1]) || !s.sameLine(toks[i+1], toks[i+2]) {
+		return 0
+	}
+	left := seg[toks[i].start:toks[i].end]
+	if bare && (!pureLabel(left) || stopwords[string(lowerAll(left))]) {
+		return 0
+	}
+	// Collect the chain: tok (joiner tok)+
+	end := i
+	hasDotWord := false
+	for k := i; k+2 < len(toks); k += 2 {
+		jj, bb := joiner(seg[toks[k+1].start:toks[k+1].end])
+		if jj == 0 || !s.sameLine(toks[k], toks[k+1]) || !s.sameLine(toks[k+1], toks[k+2]) {
+			break
+		}
+		right := seg[toks[k+2].start:toks[k+2].end]
+		if bb && !pureLabel(trimRightPunct(right)) {
+			break
+		}
+		if jj == '.' && bb {
+			hasDotWord = true
+		}
+		end = k + 2
+	}
+	if end == i {
+		return 0
+	}
+	// A bare " at " only counts when the domain is written with " dot "
+	// too ("user at evil dot com"); "look at evil[.]com" is prose.
+	s.rbuf, s.pos = s.rbuf[:0], s.pos[:0]
+	s.defanged = true
+	for k := i; k <= end; k++ {
+		t := toks[k]
+		if (k-i)%2 == 1 {
+			jj, bb := joiner(seg[t.start:t.end])
+			if jj == '@' && bb && !hasDotWord {
+				return 0
+			}
+			s.rbuf = append(s.rbuf, jj)
+			s.pos = append(s.pos, int32(t.start))
+			continue
+		}
+		a, b := t.start, t.end
+		if k == i {
+			a, _ = trimToken(seg, a, b)
+		}
+		if k == end {
+			_, b = trimToken(seg, a, b)
+		}
+		s.rebaseFrom = len(s.pos)
+		s.rbuf, s.pos, _ = intel.AppendRefang(s.rbuf, s.pos, seg[a:b], intel.RefangOptions{})
+		s.pos = s.pos[:len(s.pos)-1] // drop the final entry; one is added below
+		s.rebase(a)
+	}
+	_, last := trimToken(seg, toks[end].start, toks[end].end)
+	s.pos = append(s.pos, int32(last))
+	s.recognize(toks[i].start)
+	return end - i + 1
+}
+
+// rebase makes the offsets appended since rebaseFrom absolute (relative
+// to the segment), given that AppendRefang was called on seg[a:].
+func (s *scanner) rebase(a int) {
+	for p := s.rebaseFrom; p < len(s.pos); p++ {
+		s.pos[p] += int32(a)
+	}
+	s.rebaseFrom = len(s.pos)
+}
+
+func lowerAll(b []byte) []byte {
+	var buf [64]byte
+	out := buf[:0]
+	for _, c := range b {
+		out = append(out, lowerByte(c))
+	}
+	return out
+}
+
+func allDigits(b []byte) bool {
+	if len(b) == 0 {
+		return false
+	}
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func trimRightPunct(b []byte) []byte {
+	for len(b) > 0 && isTrailingJunk(b[len(b)-1]) {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+func isTrailingJunk(c byte) bool {
+	switch c {
+	case '.', ',', ';', ':', '!', '?', '\'', '"', '*', '_', '~', ')', ']', '}', '>':
+		return true
+	}
+	return false
+}
+
+func isLeadingJunk(c byte) bool {
+	switch c {
+	case '(', '[', '{', '<', '\'', '"', '*', '_', '~', '.', ',', ':', ';', '!', '?', '=', '+', '#', '-':
+		return true
+	}
+	return false
+}
+
+// trimToken trims punctuation around an indicator: leading brackets and
+// quotes, trailing sentence punctuation, and closing brackets that have no
+// opening partner in the token.
+func trimToken(seg []byte, a, b int) (int, int) {
+	for a < b && isLeadingJunk(seg[a]) {
+		// Keep a defang bracket that starts the token? Never: a value
+		// cannot start with "[.]".
+		a++
+	}
+	for b > a {
+		c := seg[b-1]
+		if c >= 0x80 {
+			r, w := utf8.DecodeLastRune(seg[a:b])
+			if r == 0x200B || r == 0x200C || r == 0x200D || r == 0xFEFF || unicode.IsPunct(r) || unicode.IsSymbol(r) {
+				b -= w
+				continue
+			}
+			break
+		}
+		if !isTrailingJunk(c) {
+			break
+		}
+		if c == ')' || c == ']' || c == '}' {
+			open := map[byte]byte{')': '(', ']': '[', '}': '{'}[c]
+			if count(seg[a:b], open) >= count(seg[a:b], c) {
+				// Balanced: part of the value ("…_(bar)", "1.2.3[.]4" never
+				// ends in a bracket, but "evil[.]com[.]" might not either).
+				if !(c == ']' && b-a >= 2 && seg[b-2] == '.') {
+					break
+				}
+			}
+		}
+		b--
+	}
+	return a, b
+}
+
+func count(b []byte, c byte) int {
+	n := 0
+	for _, x := range b {
+		if x == c {
+			n++
+		}
+	}
+	return n
+}
+
+// candidate refangs and recognizes the token seg[a:b].
+func (s *scanner) candidate(a, b int) {
+	seg := s.seg
+	// A file name glued to CJK text: "請求書.docx".
+	if a > 0 && seg[a-1] >= 0x80 && seg[a] == '.' {
+		if s.cjkFilename(a, b) {
+			return
+		}
+	}
+	bracketed := seg[a] == '[' && bytes.Contains(seg[a:b], []byte("]:")) && bytes.Count(seg[a:b], []byte{':'}) >= 3
+	a, b = trimToken(seg, a, b)
+	if bracketed {
+		a-- // keep the bracket of "[2001:db8::1]:443"
+	}
+	if a >= b {
+		return
+	}
+	s.rbuf, s.pos = s.rbuf[:0], s.pos[:0]
+	s.rebaseFrom = 0
+	var changed bool
+	s.rbuf, s.pos, changed = intel.AppendRefang(s.rbuf, s.pos, seg[a:b], intel.RefangOptions{})
+	s.rebase(a)
+	s.defanged = changed
+	s.recognize(a)
+}
+
+// emitValue canonicalises and reports one indicator whose text is
+// seg[start:end].
+func (s *scanner) emitValue(k intel.Kind, v string, port int, start, end int, defanged bool) bool {
+	ind, err := intel.New(k, v)
+	if err != nil {
+		return false
+	}
+	s.emit(ind, port, start, end, defanged)
+	return true
+}
+
+func (s *scanner) emit(ind intel.Indicator, port int, start, end int, defanged bool) {
+	if s.err != nil {
+		return
+	}
+	var h maphash.Hash
+	h.SetSeed(s.seed)
+	h.WriteString(string(ind.Kind))
+	h.WriteByte(0)
+	h.WriteString(ind.Value)
+	h.WriteByte(0)
+	h.WriteString(strconv.Itoa(port))
+	if !s.seen.add(h.Sum64()) {
+		return
+	}
+	warn := s.e.warnings(ind, defanged)
+	if len(warn) > 0 && !s.e.opts.KeepWarned {
+		return
+	}
+	m := Match{
+		Indicator:      ind,
+		Start:          s.base + int64(start),
+		End:            s.base + int64(end),
+		Raw:            string(s.seg[start:end]),
+		SourceDefanged: defanged,
+		Port:           port,
+		Warnings:       warn,
+	}
+	s.err = s.fn(m)
+}

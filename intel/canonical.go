@@ -1,0 +1,285 @@
+package intel
+
+import (
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"golang.org/x/net/idna"
+	"golang.org/x/net/publicsuffix"
+)
+
+// MaxValueLen bounds every indicator value (in bytes). Longer input is
+// rejected, never truncated.
+const MaxValueLen = 4096
+
+// Canonical returns the canonical form of s as an indicator of kind k, or an
+// error wrapping ErrInvalid that says what is wrong. s may be defanged.
+//
+// Canonical forms: IPs as netip formats them (IPv6 compressed, lower-case);
+// domains lower-case IDNA ASCII without a trailing dot, ending in a public
+// suffix; URLs with a lower-case scheme and canonical host, path and query
+// kept as written except that "[" and "]" are percent-encoded; e-mail
+// addresses lower-case with a canonical domain; hashes lower-case hex; CVE
+// ids upper-case; ASNs "AS" + decimal number; file names as written, base
+// name only.
+func Canonical(k Kind, s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if len(s) > MaxValueLen {
+		return "", fmt.Errorf("%s value of %d bytes is over the limit of %d: %w", k, len(s), MaxValueLen, ErrInvalid)
+	}
+	if s == "" {
+		return "", fmt.Errorf("empty %s value: %w", k, ErrInvalid)
+	}
+	if k != KindFilename {
+		s = Refang(s)
+	}
+	switch k {
+	case KindIPv4, KindIPv6:
+		a, err := netip.ParseAddr(s)
+		if err != nil || a.Zone() != "" || (k == KindIPv4) != a.Is4() {
+			return "", fmt.Errorf("%q is not an %s address: %w", s, k, ErrInvalid)
+		}
+		return a.String(), nil
+	case KindDomain:
+		return canonicalDomain(s)
+	case KindURL:
+		return canonicalURL(s)
+	case KindEmail:
+		return canonicalEmail(s)
+	case KindMD5, KindSHA1, KindSHA256, KindSHA512:
+		return canonicalHash(k, s)
+	case KindCVE:
+		return canonicalCVE(s)
+	case KindASN:
+		return canonicalASN(s)
+	case KindFilename:
+		return canonicalFilename(s)
+	}
+	return "", fmt.Errorf("unknown indicator kind %q: %w", k, ErrInvalid)
+}
+
+// Validate reports whether s is already the canonical form of an indicator
+// of kind k.
+func Validate(k Kind, s string) error {
+	c, err := Canonical(k, s)
+	if err != nil {
+		return err
+	}
+	if c != s {
+		return fmt.Errorf("%s %q is not canonical (want %q): %w", k, s, c, ErrInvalid)
+	}
+	return nil
+}
+
+var hashLen = map[Kind]int{KindMD5: 32, KindSHA1: 40, KindSHA256: 64, KindSHA512: 128}
+
+// HashKind returns the hash kind for a hex string of length n, or "".
+func HashKind(n int) Kind {
+	switch n {
+	case 32:
+		return KindMD5
+	case 40:
+		return KindSHA1
+	case 64:
+		return KindSHA256
+	case 128:
+		return KindSHA512
+	}
+	return ""
+}
+
+func canonicalHash(k Kind, s string) (string, error) {
+	if len(s) != hashLen[k] {
+		return "", fmt.Errorf("%s must be %d hex digits, got %d characters: %w", k, hashLen[k], len(s), ErrInvalid)
+	}
+	b := []byte(s)
+	for i, c := range b {
+		switch {
+		case c >= '0' && c <= '9', c >= 'a' && c <= 'f':
+		case c >= 'A' && c <= 'F':
+			b[i] = c + 'a' - 'A'
+		default:
+			return "", fmt.Errorf("%s %q has a non-hex character at position %d: %w", k, s, i+1, ErrInvalid)
+		}
+	}
+	return string(b), nil
+}
+
+func canonicalCVE(s string) (string, error) {
+	u := strings.ToUpper(s)
+	bad := fmt.Errorf("%q is not a CVE id (want CVE-YYYY-NNNN): %w", s, ErrInvalid)
+	if !strings.HasPrefix(u, "CVE-") || len(u) < 13 || len(u) > 4+4+1+7 || u[8] != '-' {
+		return "", bad
+	}
+	if !allDigits(u[4:8]) || !allDigits(u[9:]) || u[4] < '1' {
+		return "", bad
+	}
+	return u, nil
+}
+
+func canonicalASN(s string) (string, error) {
+	u := strings.ToUpper(strings.ReplaceAll(s, " ", ""))
+	u = strings.TrimPrefix(strings.TrimPrefix(u, "ASN"), "AS")
+	u = strings.TrimPrefix(u, ":")
+	n, err := strconv.ParseUint(u, 10, 32)
+	if err != nil || !allDigits(u) || n == 0 || n == 4294967295 || (len(u) > 1 && u[0] == '0') {
+		return "", fmt.Errorf("%q is not an AS number (want AS1 … AS4294967294): %w", s, ErrInvalid)
+	}
+	return "AS" + strconv.FormatUint(n, 10), nil
+}
+
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+var idnaProfile = idna.New(idna.MapForLookup(), idna.BidiRule(), idna.ValidateLabels(true), idna.StrictDomainName(false), idna.VerifyDNSLength(true))
+
+func canonicalDomain(s string) (string, error) {
+	d := strings.TrimSuffix(s, ".")
+	bad := func(why string) (string, error) {
+		return "", fmt.Errorf("%q is not a domain: %s: %w", s, why, ErrInvalid)
+	}
+	if d == "" || strings.IndexByte(d, '.') < 0 {
+		return bad("it needs at least two labels")
+	}
+	ascii := true
+	for i := 0; i < len(d); i++ {
+		if d[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		d = strings.ToLower(d)
+	} else {
+		a, err := idnaProfile.ToASCII(d)
+		if err != nil {
+			return bad("invalid internationalised name")
+		}
+		d = a
+	}
+	if len(d) > 253 {
+		return bad("longer than 253 characters")
+	}
+	labels := strings.Split(d, ".")
+	for _, l := range labels {
+		if l == "" || len(l) > 63 {
+			return bad("empty label or label over 63 characters")
+		}
+		if l[0] == '-' || l[len(l)-1] == '-' {
+			return bad("label starts or ends with a hyphen")
+		}
+		for i := 0; i < len(l); i++ {
+			c := l[i]
+			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+				return bad(fmt.Sprintf("character %q is not allowed", c))
+			}
+		}
+	}
+	tld := labels[len(labels)-1]
+	if allDigits(tld) {
+		return bad("the top-level domain is numeric")
+	}
+	if strings.HasPrefix(tld, "xn--") {
+		if _, err := idna.ToUnicode(tld); err != nil {
+			return bad("invalid punycode top-level domain")
+		}
+	}
+	suffix, icann := publicsuffix.PublicSuffix(d)
+	if !icann && strings.IndexByte(suffix, '.') < 0 {
+		return bad(fmt.Sprintf("%q is not a public suffix", suffix))
+	}
+	if suffix == d && icann {
+		return bad("it is only a public suffix")
+	}
+	return d, nil
+}
+
+// IsPublicSuffixDomain reports whether the lower-case ASCII domain d ends in
+// a known (ICANN or private) public suffix. It is the cheap part of domain
+// validation, used by the extractor before the full check.
+func IsPublicSuffixDomain(d string) bool {
+	suffix, icann := publicsuffix.PublicSuffix(d)
+	return (icann || strings.IndexByte(suffix, '.') >= 0) && suffix != d
+}
+
+func canonicalEmail(s string) (string, error) {
+	at := strings.LastIndexByte(s, '@')
+	if at <= 0 || at == len(s)-1 {
+		return "", fmt.Errorf("%q is not an e-mail address (want local@domain): %w", s, ErrInvalid)
+	}
+	local, dom := s[:at], s[at+1:]
+	if len(local) > 64 || local[0] == '.' || local[len(local)-1] == '.' || strings.Contains(local, "..") {
+		return "", fmt.Errorf("%q: invalid local part: %w", s, ErrInvalid)
+	}
+	for i := 0; i < len(local); i++ {
+		if !isLocalByte(local[i]) {
+			return "", fmt.Errorf("%q: character %q not allowed in the local part: %w", s, local[i], ErrInvalid)
+		}
+	}
+	d, err := canonicalDomain(dom)
+	if err != nil {
+		return "", fmt.Errorf("%q: %w", s, err)
+	}
+	return strings.ToLower(local) + "@" + d, nil
+}
+
+func isLocalByte(c byte) bool {
+	return isASCIIAlnum(c) || strings.IndexByte("!#$%&'*+/=?^_`{|}~.-", c) >= 0
+}
+
+func canonicalFilename(s string) (string, error) {
+	if i := strings.LastIndexAny(s, `/\`); i >= 0 {
+		s = s[i+1:]
+	}
+	s = strings.Trim(s, " \"'")
+	if s == "" || s == "." || s == ".." {
+		return "", fmt.Errorf("empty file name: %w", ErrInvalid)
+	}
+	if len(s) > 255 {
+		return "", fmt.Errorf("file name of %d bytes is over 255: %w", len(s), ErrInvalid)
+	}
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f || r == 0xFFFD {
+			return "", fmt.Errorf("file name %q has a control or invalid character: %w", s, ErrInvalid)
+		}
+	}
+	return s, nil
+}
+
+// displayForm returns the form of a canonical value to show people: the
+// Unicode form of an IDN domain (also inside URLs and e-mail addresses).
+func displayForm(k Kind, v string) string {
+	if !strings.Contains(v, "xn--") {
+		return v
+	}
+	switch k {
+	case KindDomain:
+		if u, err := idna.ToUnicode(v); err == nil {
+			return u
+		}
+	case KindEmail:
+		at := strings.LastIndexByte(v, '@')
+		if u, err := idna.ToUnicode(v[at+1:]); err == nil {
+			return v[:at+1] + u
+		}
+	case KindURL:
+		p, err := SplitURL(v)
+		if err == nil {
+			if u, err := idna.ToUnicode(p.Host); err == nil {
+				return p.Scheme + "://" + p.UserInfo + u + p.PortPart() + p.Rest
+			}
+		}
+	}
+	return v
+}

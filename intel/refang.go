@@ -1,0 +1,295 @@
+package intel
+
+// Refang undoes every defang style iocast knows in a single value, so that
+// "hxxp[:]//evil[.]com" becomes "http://evil.com". It handles:
+//
+//   - dots: [.] (.) {.} [dot] (dot) {dot} \. " dot ", the full-width dot
+//     U+FF0E and the ideographic full stops U+3002 and U+FF61 between two
+//     name characters, and broken brackets such as "evil[.com" or "1.2.3.4]";
+//   - colons and slashes: [:] (:) [://] [/] \/ ;
+//   - schemes: hxxp hXXp h**p hxtp htxp h__p fxp (and their "s" forms);
+//   - at signs: [@] (@) {@} [at] (at) {at} " at " and the full-width ＠;
+//   - zero-width characters (U+200B–U+200D, U+2060, U+FEFF) and soft hyphens.
+//
+// Refang is meant for one value, not for prose: in prose " dot " and " at "
+// are ordinary words. The extractor applies the same rules to candidate
+// tokens only. Refang(Defang(k, v)) == v for every canonical value v.
+func Refang(s string) string {
+	out, _, changed := AppendRefang(nil, nil, []byte(s), RefangOptions{Words: true})
+	if !changed {
+		return s
+	}
+	return string(out)
+}
+
+// RefangOptions tunes AppendRefang.
+type RefangOptions struct {
+	// Words also refangs the bare words " dot " and " at " between name
+	// characters. Off for prose, on for single values.
+	Words bool
+}
+
+// AppendRefang appends the refanged form of src to dst. When pos is not nil
+// it also appends, for each byte appended to dst, the offset in src of the
+// source text that produced it, followed by one final entry (len(src)), so
+// that a span of the output maps back to a span of the input. changed
+// reports whether anything was refanged.
+func AppendRefang(dst []byte, pos []int32, src []byte, opts RefangOptions) (out []byte, outPos []int32, changed bool) {
+	emit := func(b byte, at int) {
+		dst = append(dst, b)
+		if pos != nil {
+			pos = append(pos, int32(at))
+		}
+	}
+	emitStr := func(s string, at int) {
+		for k := 0; k < len(s); k++ {
+			emit(s[k], at)
+		}
+	}
+	n := len(src)
+	for i := 0; i < n; {
+		c := src[i]
+		switch c {
+		case '[', '(', '{':
+			if w, rep := bracketDefang(src, i); w > 0 {
+				emitStr(rep, i)
+				i += w
+				changed = true
+				continue
+			}
+		case ']', ')', '}':
+			// A stray closing bracket glued to a dot: "evil.]com".
+			if i > 0 && src[i-1] == '.' && i+1 < n && isNameByte(src[i+1]) {
+				i++
+				changed = true
+				continue
+			}
+		case '\\':
+			if i+1 < n && (src[i+1] == '.' || src[i+1] == '/' || src[i+1] == ':' || src[i+1] == '@') {
+				emit(src[i+1], i)
+				i += 2
+				changed = true
+				continue
+			}
+		case 'h', 'H':
+			if w, rep := schemeDefang(src, i); w > 0 {
+				emitStr(rep, i)
+				i += w
+				changed = true
+				continue
+			}
+		case 'f', 'F':
+			if w, rep := schemeDefang(src, i); w > 0 {
+				emitStr(rep, i)
+				i += w
+				changed = true
+				continue
+			}
+		case ' ':
+			if opts.Words {
+				if w, rep := wordDefang(src, i); w > 0 {
+					emitStr(rep, i)
+					i += w
+					changed = true
+					continue
+				}
+			}
+		case 0xC2:
+			if i+1 < n && src[i+1] == 0xAD { // soft hyphen
+				i += 2
+				changed = true
+				continue
+			}
+		case 0xE2:
+			// U+200B..U+200D = E2 80 8B..8D, U+2060 = E2 81 A0
+			if i+2 < n && ((src[i+1] == 0x80 && src[i+2] >= 0x8B && src[i+2] <= 0x8D) || (src[i+1] == 0x81 && src[i+2] == 0xA0)) {
+				i += 3
+				changed = true
+				continue
+			}
+		case 0xEF:
+			if i+2 < n {
+				switch {
+				case src[i+1] == 0xBB && src[i+2] == 0xBF: // U+FEFF
+					i += 3
+					changed = true
+					continue
+				case src[i+1] == 0xBC && src[i+2] == 0x8E && betweenNames(src, i, 3): // U+FF0E ．
+					emit('.', i)
+					i += 3
+					changed = true
+					continue
+				case src[i+1] == 0xBD && src[i+2] == 0xA1 && betweenNames(src, i, 3): // U+FF61 ｡
+					emit('.', i)
+					i += 3
+					changed = true
+					continue
+				case src[i+1] == 0xBC && src[i+2] == 0xA0: // U+FF20 ＠
+					emit('@', i)
+					i += 3
+					changed = true
+					continue
+				}
+			}
+		case 0xE3:
+			if i+2 < n && src[i+1] == 0x80 && src[i+2] == 0x82 && betweenNames(src, i, 3) { // U+3002 。
+				emit('.', i)
+				i += 3
+				changed = true
+				continue
+			}
+		}
+		emit(c, i)
+		i++
+	}
+	if pos != nil {
+		pos = append(pos, int32(n))
+	}
+	return dst, pos, changed
+}
+
+// isNameByte reports whether b can be part of a host name label.
+func isNameByte(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '-' || b == '_' || b >= 0x80
+}
+
+// betweenNames reports whether the w bytes at i have a name character on both
+// sides (for dots that are only dots between labels).
+func betweenNames(src []byte, i, w int) bool {
+	if i == 0 || i+w >= len(src) {
+		return false
+	}
+	prev, next := src[i-1], src[i+w]
+	return isASCIIAlnum(prev) && isASCIIAlnum(next)
+}
+
+func isASCIIAlnum(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
+}
+
+func lower(b byte) byte {
+	if b >= 'A' && b <= 'Z' {
+		return b + 'a' - 'A'
+	}
+	return b
+}
+
+// hasFold reports whether src[i:] starts with the lower-case ASCII word w,
+// ignoring case.
+func hasFold(src []byte, i int, w string) bool {
+	if len(src)-i < len(w) {
+		return false
+	}
+	for k := 0; k < len(w); k++ {
+		if lower(src[i+k]) != w[k] {
+			return false
+		}
+	}
+	return true
+}
+
+// bracketDefang recognises a bracketed defang at src[i] (an opening
+// bracket) and returns its width and replacement, or 0.
+func bracketDefang(src []byte, i int) (int, string) {
+	open := src[i]
+	var close byte
+	switch open {
+	case '[':
+		close = ']'
+	case '(':
+		close = ')'
+	case '{':
+		close = '}'
+	}
+	j := i + 1
+	// Tolerate one space inside: "[ . ]".
+	skipSp := func() {
+		if j < len(src) && src[j] == ' ' {
+			j++
+		}
+	}
+	skipSp()
+	var rep string
+	switch {
+	case hasFold(src, j, "://"):
+		rep, j = "://", j+3
+	case hasFold(src, j, "dot"):
+		rep, j = ".", j+3
+	case hasFold(src, j, "at"):
+		rep, j = "@", j+2
+	case j < len(src) && (src[j] == '.' || src[j] == ':' || src[j] == '@' || src[j] == '/'):
+		rep, j = string(src[j]), j+1
+		if rep == "/" && hasFold(src, j, "/") {
+			rep, j = "//", j+1
+		}
+	default:
+		return 0, ""
+	}
+	skipSp()
+	if j < len(src) && src[j] == close {
+		return j + 1 - i, rep
+	}
+	// Broken defang: "evil[.com", "1.2.3[.4". Only for dots and at signs
+	// followed directly by a name character, never for words.
+	if open == '[' && (rep == "." || rep == "@") && j == i+2 && j < len(src) && isNameByte(src[j]) {
+		return 2, rep
+	}
+	return 0, ""
+}
+
+// schemeDefang recognises a defanged scheme (hxxp, h**p, fxp, …) at src[i]
+// followed by "s"? and a colon or bracket, and returns its width and the
+// real scheme.
+func schemeDefang(src []byte, i int) (int, string) {
+	if i > 0 && isASCIIAlnum(src[i-1]) {
+		return 0, ""
+	}
+	var scheme string
+	var w int
+	switch lower(src[i]) {
+	case 'h':
+		if len(src)-i < 4 || lower(src[i+3]) != 'p' {
+			return 0, ""
+		}
+		a, b := lower(src[i+1]), lower(src[i+2])
+		if a == 't' && b == 't' {
+			return 0, "" // plain http
+		}
+		if !(isMaskByte(a) || a == 't') || !(isMaskByte(b) || b == 't') {
+			return 0, ""
+		}
+		scheme, w = "http", 4
+	case 'f':
+		if len(src)-i < 3 || lower(src[i+2]) != 'p' || !isMaskByte(lower(src[i+1])) {
+			return 0, ""
+		}
+		scheme, w = "ftp", 3
+	default:
+		return 0, ""
+	}
+	if i+w < len(src) && lower(src[i+w]) == 's' {
+		scheme += "s"
+		w++
+	}
+	// Must be followed by a scheme separator, plain or defanged.
+	if i+w >= len(src) || (src[i+w] != ':' && src[i+w] != '[' && src[i+w] != '(' && src[i+w] != '{') {
+		return 0, ""
+	}
+	return w, scheme
+}
+
+func isMaskByte(b byte) bool { return b == 'x' || b == '*' || b == '_' }
+
+// wordDefang recognises " dot " and " at " (any case) between name
+// characters at src[i] (a space).
+func wordDefang(src []byte, i int) (int, string) {
+	if i == 0 || !isASCIIAlnum(src[i-1]) {
+		return 0, ""
+	}
+	for _, w := range [...]struct{ word, rep string }{{" dot ", "."}, {" at ", "@"}} {
+		if hasFold(src, i, w.word) && i+len(w.word) < len(src) && isASCIIAlnum(src[i+len(w.word)]) {
+			return len(w.word), w.rep
+		}
+	}
+	return 0, ""
+}

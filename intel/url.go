@@ -1,0 +1,134 @@
+package intel
+
+import (
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+)
+
+// URLParts is a URL split into the parts iocast treats differently: the
+// host is canonicalised and defanged as a domain or IP, the rest is kept.
+type URLParts struct {
+	Scheme   string // lower-case, without "://"
+	UserInfo string // "user:pass@" including the "@", or ""
+	Host     string // domain or IP; IPv6 without brackets
+	Port     string // digits, or ""
+	Rest     string // path, query and fragment as written ("" or starting with / ? #)
+}
+
+// HostKind returns the kind of the URL's host: ipv4, ipv6 or domain.
+func (p URLParts) HostKind() Kind {
+	if a, err := netip.ParseAddr(p.Host); err == nil {
+		if a.Is4() {
+			return KindIPv4
+		}
+		return KindIPv6
+	}
+	return KindDomain
+}
+
+// PortPart returns ":port" or "".
+func (p URLParts) PortPart() string {
+	if p.Port == "" {
+		return ""
+	}
+	return ":" + p.Port
+}
+
+// String reassembles the URL.
+func (p URLParts) String() string {
+	h := p.Host
+	if p.HostKind() == KindIPv6 {
+		h = "[" + h + "]"
+	}
+	return p.Scheme + "://" + p.UserInfo + h + p.PortPart() + p.Rest
+}
+
+// SplitURL splits an (already refanged) absolute URL into its parts without
+// validating the host.
+func SplitURL(s string) (URLParts, error) {
+	var p URLParts
+	i := strings.Index(s, "://")
+	if i <= 0 {
+		return p, fmt.Errorf("%q has no scheme (want scheme://host/…): %w", s, ErrInvalid)
+	}
+	scheme := strings.ToLower(s[:i])
+	for k := 0; k < len(scheme); k++ {
+		c := scheme[k]
+		if !(c >= 'a' && c <= 'z' || k > 0 && (c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.')) {
+			return p, fmt.Errorf("%q: invalid scheme %q: %w", s, s[:i], ErrInvalid)
+		}
+	}
+	p.Scheme = scheme
+	rest := s[i+3:]
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	authority := rest[:end]
+	p.Rest = rest[end:]
+	if at := strings.LastIndexByte(authority, '@'); at >= 0 {
+		p.UserInfo = authority[:at+1]
+		authority = authority[at+1:]
+	}
+	if strings.HasPrefix(authority, "[") {
+		j := strings.IndexByte(authority, ']')
+		if j < 0 {
+			return p, fmt.Errorf("%q: unclosed IPv6 bracket: %w", s, ErrInvalid)
+		}
+		p.Host = authority[1:j]
+		authority = authority[j+1:]
+		if authority != "" {
+			if authority[0] != ':' {
+				return p, fmt.Errorf("%q: junk after the IPv6 host: %w", s, ErrInvalid)
+			}
+			p.Port = authority[1:]
+		}
+	} else if c := strings.LastIndexByte(authority, ':'); c >= 0 {
+		p.Host, p.Port = authority[:c], authority[c+1:]
+	} else {
+		p.Host = authority
+	}
+	return p, nil
+}
+
+func canonicalURL(s string) (string, error) {
+	p, err := SplitURL(s)
+	if err != nil {
+		return "", err
+	}
+	if p.Host == "" {
+		return "", fmt.Errorf("%q has no host: %w", s, ErrInvalid)
+	}
+	switch p.HostKind() {
+	case KindIPv4, KindIPv6:
+		a, _ := netip.ParseAddr(p.Host)
+		if a.Zone() != "" {
+			return "", fmt.Errorf("%q: IPv6 zones are not allowed: %w", s, ErrInvalid)
+		}
+		p.Host = a.String()
+	default:
+		h, err := canonicalDomain(p.Host)
+		if err != nil {
+			return "", fmt.Errorf("url host: %w", err)
+		}
+		p.Host = h
+	}
+	if p.Port != "" {
+		n, err := strconv.Atoi(p.Port)
+		if err != nil || n < 1 || n > 65535 || !allDigits(p.Port) {
+			return "", fmt.Errorf("%q: invalid port %q: %w", s, p.Port, ErrInvalid)
+		}
+		p.Port = strconv.Itoa(n)
+	}
+	for _, r := range p.UserInfo + p.Rest {
+		if r <= ' ' || r == 0x7f || r == '"' || r == '<' || r == '>' || r == '\\' || r == 0xFFFD {
+			return "", fmt.Errorf("%q: character %q is not allowed in a URL: %w", s, r, ErrInvalid)
+		}
+	}
+	if strings.ContainsAny(p.Rest, "[]") {
+		p.Rest = strings.NewReplacer("[", "%5B", "]", "%5D").Replace(p.Rest)
+	}
+	return p.String(), nil
+}
