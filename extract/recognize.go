@@ -36,10 +36,10 @@ const maxDepth = 4
 // piece recognizes r[i:j]: as a whole first, then split at separators.
 func (s *scanner) piece(i, j, depth int) {
 	r := s.rbuf
-	for i < j && (r[i] == '.' || r[i] == '-' || (r[i] == '(' || r[i] == '[') && bytes.IndexByte(r[i:j], closing(r[i])) < 0) {
+	for i < j && (r[i] == '.' || r[i] == '-' || r[i] == '\\' || r[i] == '/' || r[i] == '?' || r[i] == '^' || r[i] == '$' || (r[i] == '(' || r[i] == '[') && bytes.IndexByte(r[i:j], closing(r[i])) < 0) {
 		i++ // a leading bracket without its partner
 	}
-	for j > i && (r[j-1] == '.' || r[j-1] == ':' || r[j-1] == ')' || r[j-1] == ']' || r[j-1] == '=') {
+	for j > i && (r[j-1] == '.' || r[j-1] == ':' || r[j-1] == ')' || r[j-1] == ']' || r[j-1] == '=' || r[j-1] == '$' || r[j-1] == '?' || r[j-1] == '^' || r[j-1] == ';') {
 		j--
 	}
 	if j-i < 3 {
@@ -75,7 +75,7 @@ func closing(open byte) byte {
 }
 
 func isSeparator(c byte) bool {
-	return c == ':' || c == '=' || c == '(' || c == ')' || c == '[' || c == ']' || c == '{' || c == '}' || c == '\'' || c == '!' || c == '*'
+	return c == ':' || c == '=' || c == ';' || c == '(' || c == ')' || c == '[' || c == ']' || c == '{' || c == '}' || c == '\'' || c == '!' || c == '*'
 }
 
 // knownSchemes are the URL schemes the extractor reports.
@@ -103,6 +103,11 @@ func (s *scanner) tryURL(i, j, depth int) bool {
 	if ss == k || !knownSchemes[string(lowerAll(r[ss:k]))] {
 		return false
 	}
+	rest := j
+	if semi := bytes.IndexByte(r[k:j], ';'); semi >= 0 && bytes.Contains(r[k+semi:j], []byte("://")) {
+		j = k + semi // "http://a/;http://b": two URLs
+	}
+	j = balance(r, ss, j)
 	ind, err := intel.New(intel.KindURL, string(r[ss:j]))
 	if err != nil {
 		return true // a scheme with a bad host: nothing else to find here
@@ -115,7 +120,36 @@ func (s *scanner) tryURL(i, j, depth int) bool {
 	if ss-i > 4 && depth < maxDepth {
 		s.piece(i, ss, depth+1)
 	}
+	if rest-j > 4 && depth < maxDepth {
+		s.piece(j+1, rest, depth+1)
+	}
 	return true
+}
+
+// balance drops closing brackets at the end of r[i:j] that have no opening
+// partner inside it: "${jndi:ldap://x/a}" ends the URL before "}".
+func balance(r []byte, i, j int) int {
+	for j > i {
+		c := r[j-1]
+		if c != ')' && c != ']' && c != '}' {
+			break
+		}
+		if count(r[i:j], closingToOpening(c)) >= count(r[i:j], c) {
+			break
+		}
+		j--
+	}
+	return j
+}
+
+func closingToOpening(c byte) byte {
+	switch c {
+	case ')':
+		return '('
+	case ']':
+		return '['
+	}
+	return '{'
 }
 
 // hashesIn reports the hashes found in r[i:j] (the path of a reference link
@@ -131,11 +165,23 @@ func (s *scanner) hashesIn(i, j int) {
 		for e < j && isHexByte(r[e]) {
 			e++
 		}
-		if kind := intel.HashKind(e - k); kind != "" && (k == i || !isASCIIAlnum(r[k-1])) && (e == j || !isASCIIAlnum(r[e])) {
+		if kind := intel.HashKind(e - k); kind != "" && (k == i || !isASCIIAlnum(r[k-1])) && (e == j || !isASCIIAlnum(r[e])) && !notASampleID(r[i:k]) {
 			s.emitAt(kind, string(r[k:e]), 0, k, e)
 		}
 		k = e
 	}
+}
+
+// notASampleID reports whether the path before a hex string says it names
+// something other than a sample (a VirusTotal collection or graph).
+func notASampleID(before []byte) bool {
+	b := bytes.ToLower(before)
+	for _, w := range [...]string{"collection/", "collections/", "graph/", "graphs/", "user/", "search/"} {
+		if bytes.HasSuffix(b, []byte(w)) {
+			return true
+		}
+	}
+	return false
 }
 
 func isHexByte(c byte) bool {
@@ -234,10 +280,13 @@ func (s *scanner) tryHost(i, j int) bool {
 		}
 		host, port = hp[:c], n
 	}
+	path := r[slash:j]
 	if len(host) == 0 {
+		if len(path) > 1 {
+			return s.tryPathFilename(slash, j)
+		}
 		return false
 	}
-	path := r[slash:j]
 	if looksIPv4(host) {
 		a, err := netip.ParseAddr(string(host))
 		if err != nil || !a.Is4() {
@@ -249,7 +298,7 @@ func (s *scanner) tryHost(i, j int) bool {
 		if isCIDRSuffix(path) {
 			return true // a network block, not a single IP
 		}
-		if len(path) > 1 {
+		if len(path) > 1 && path[0] != '\\' {
 			return s.emitAt(intel.KindURL, "http://"+string(r[i:j]), 0, i, j)
 		}
 		return s.emitAt(intel.KindIPv4, string(host), port, i, i+len(host)) || true
@@ -261,17 +310,24 @@ func (s *scanner) tryHost(i, j int) bool {
 		return false
 	}
 	last := host[bytes.LastIndexByte(host, '.')+1:]
-	if port == 0 && len(path) == 0 && intel.IsFileExtension(string(last)) {
+	// "invoice.zip" is a file; "evil[.]zip", defanged by its author, a domain.
+	if port == 0 && len(path) == 0 && intel.IsFileExtension(string(last)) && !s.wasDefanged(i, j) {
 		return s.tryFilename(i, j)
 	}
 	if !s.defanged && s.notADomain(host) {
 		return true
 	}
-	if len(path) > 1 {
-		if s.emitAt(intel.KindURL, "http://"+string(r[i:j]), 0, i, j) {
-			return true
+	if len(path) > 1 && path[0] == '/' {
+		ind, err := intel.New(intel.KindURL, "http://"+string(r[i:j]))
+		if err != nil {
+			return s.tryPathFilename(slash, j)
 		}
-		return s.tryPathFilename(slash, j)
+		a, b := s.span(i, j)
+		s.emit(ind, 0, a, b, s.wasDefanged(i, j))
+		if s.e.isReference(ind) {
+			s.hashesIn(slash, j)
+		}
+		return true
 	}
 	ind, err := intel.New(intel.KindDomain, string(host))
 	if err != nil {
@@ -373,7 +429,11 @@ func (s *scanner) notADomain(host []byte) bool {
 	if d := bytes.IndexByte(host, '.'); d >= 0 {
 		first = host[:d]
 	}
-	if avPrefixes[string(lowerAll(first))] {
+	lf := string(lowerAll(first))
+	if avPrefixes[lf] {
+		return true
+	}
+	if codeReceivers[lf] && bytes.Count(host, []byte{'.'}) == 1 {
 		return true
 	}
 	// CamelCase inside a label, or a top-level domain in capitals after a
@@ -424,7 +484,7 @@ func (s *scanner) versionContext(i int) bool {
 		lo = 0
 	}
 	before := bytes.ToLower(seg[lo:k])
-	for _, w := range [...]string{"version", "ver.", "ver", "v", "build", "release", "firmware", "バージョン", "版"} {
+	for _, w := range [...]string{"version", "ver.", "ver", "v", "build", "release", "firmware", "bios", "バージョン", "版"} {
 		if bytes.HasSuffix(before, []byte(w)) {
 			// The word must start at a word boundary.
 			p := len(before) - len(w)
@@ -492,7 +552,37 @@ func (s *scanner) tryFilename(i, j int) bool {
 	if k := intel.HashKind(d - i); k != "" && s.tryHash(i, d) {
 		return true
 	}
+	if quietExtensions[string(lowerAll(r[d+1:j]))] {
+		return true // a file name, but not one worth reporting
+	}
 	return s.emitAt(intel.KindFilename, string(r[i:j]), 0, i, j)
+}
+
+// quietExtensions are file extensions that keep a name from being taken for
+// a domain (README.md is no Moldovan site) but that name project files,
+// configuration and source code far more often than samples, so the
+// extractor does not report them.
+var quietExtensions = map[string]bool{
+	"md": true, "json": true, "yml": true, "yaml": true, "xml": true, "csv": true, "tsv": true,
+	"ini": true, "cfg": true, "log": true, "db": true, "sqlite": true, "bak": true, "tmp": true,
+	"c": true, "cpp": true, "h": true, "cs": true, "go": true, "rs": true, "ts": true, "py": true,
+	"rb": true, "lua": true, "pyc": true, "class": true, "gif": true, "jpg": true, "jpeg": true,
+	"bmp": true, "ico": true, "tif": true, "tiff": true, "webp": true, "mp3": true, "mp4": true,
+	"mov": true, "avi": true, "wav": true,
+}
+
+// codeReceivers are names that, before a dot, make "self.info" or
+// "config.app" a line of code rather than a domain.
+var codeReceivers = map[string]bool{
+	"self": true, "this": true, "super": true, "logger": true, "log": true, "logging": true,
+	"config": true, "cfg": true, "conf": true, "app": true, "os": true, "sys": true, "window": true,
+	"document": true, "console": true, "request": true, "requests": true, "response": true,
+	"res": true, "req": true, "json": true, "re": true, "np": true, "pd": true, "obj": true,
+	"ctx": true, "args": true, "kwargs": true, "params": true, "data": true, "result": true,
+	"client": true, "session": true, "settings": true, "util": true, "utils": true, "math": true,
+	"str": true, "path": true, "module": true, "exports": true, "process": true, "err": true,
+	"event": true, "el": true, "node": true, "item": true, "model": true, "view": true,
+	"string": true, "array": true, "object": true, "date": true, "socket": true, "struct": true,
 }
 
 // tryPathFilename reports the last segment of a path (/tmp/x.sh,
@@ -511,12 +601,17 @@ func (s *scanner) tryPathFilename(slash, j int) bool {
 }
 
 // cjkFilename handles a file name glued to the CJK text before it, as in
-// "添付ファイル請求書.docx": the name runs back to the previous space or
-// CJK punctuation.
+// "添付ファイル請求書.docx" or "お見積り依頼書_20240610.img": the name runs
+// back to the previous space or CJK punctuation.
 func (s *scanner) cjkFilename(a, b int) bool {
 	seg := s.seg
 	_, b = trimToken(seg, a, b)
-	if b-a < 2 || !intel.IsFileExtension(string(seg[a+1:b])) {
+	tok := seg[a:b]
+	d := bytes.LastIndexByte(tok, '.')
+	if d < 0 || !intel.IsFileExtension(string(tok[d+1:])) || bytes.ContainsAny(tok, "/\\:@") {
+		return false
+	}
+	if prev, _ := lastRune(seg[:a]); !isFilenameRune(prev) || prev < 0x80 {
 		return false
 	}
 	st := a
@@ -527,11 +622,10 @@ func (s *scanner) cjkFilename(a, b int) bool {
 		}
 		st -= w
 	}
-	if st == a {
-		return false
-	}
 	s.rbuf, s.pos, s.rebaseFrom = s.rbuf[:0], s.pos[:0], 0
-	s.rbuf, s.pos, _ = intel.AppendRefang(s.rbuf, s.pos, seg[st:b], intel.RefangOptions{})
+	var changed bool
+	s.rbuf, s.pos, changed = intel.AppendRefang(s.rbuf, s.pos, seg[st:b], intel.RefangOptions{})
 	s.rebase(st)
+	s.defanged = changed
 	return s.tryFilename(0, len(s.rbuf))
 }

@@ -27,7 +27,7 @@ func init() {
 		switch {
 		case c <= ' ' || c == 0x7f:
 			k = cDelim
-		case c == '"' || c == '<' || c == '>' || c == '`' || c == '|' || c == ',' || c == ';':
+		case c == '"' || c == '<' || c == '>' || c == '`' || c == '|' || c == ',':
 			k = cDelim
 		case c == '.':
 			k = cDot
@@ -201,5 +201,5 @@ func isFilenameRune(r rune) bool {
 	if r < 0x80 {
 		return isASCIIAlnum(byte(r)) || r == '_' || r == '-'
 	}
-	return unicode.IsLetter(r) || unicode.IsDigit(r) || r == 'ー'
+	return unicode.IsLetter(r) || unicode.IsNumber(r) || r == 'ー'
 }

@@ -58,14 +58,18 @@ func (s *scanner) segment(seg []byte, base int64) error {
 // interesting is the cheap test that keeps ordinary words away from the
 // recognizer.
 func interesting(seg []byte, t token) bool {
-	if t.mask&(cDot|cAt|cColon|cHigh) != 0 {
+	if t.mask&(cDot|cAt|cColon|cHigh|cBracket) != 0 {
 		return true
 	}
 	n := t.end - t.start
-	if t.mask&^(cHex|cBracket) == 0 && n >= 32 {
-		return true // a hash, perhaps in brackets
+	if n >= 32 && t.mask&cAlpha == 0 {
+		return true // a hash, perhaps in quotes
 	}
-	if n >= 3 && (seg[t.start] == 'A' && seg[t.start+1] == 'S' || seg[t.start] == 'C' || seg[t.start] == 'c') {
+	a := t.start
+	for a < t.end && isLeadingJunk(seg[a]) {
+		a++
+	}
+	if t.end-a >= 3 && (seg[a] == 'A' && seg[a+1] == 'S' || seg[a] == 'C' || seg[a] == 'c') {
 		return true // AS63949, CVE-2023-1234
 	}
 	return false
@@ -77,8 +81,8 @@ func interesting(seg []byte, t token) bool {
 func joiner(b []byte) (byte, bool) {
 	switch len(b) {
 	case 1:
-		if b[0] == '.' {
-			return '.', false
+		if b[0] == '.' || b[0] == '@' {
+			return b[0], false
 		}
 	case 3:
 		if b[1] == '.' || b[1] == '@' {
@@ -128,6 +132,20 @@ func pureLabel(b []byte) bool {
 	return true
 }
 
+// hostish reports whether b is a run of host name characters and inner
+// dots ("k.tanaka", "146.190.29").
+func hostish(b []byte) bool {
+	if len(b) == 0 || len(b) > 253 || b[0] == '.' || b[len(b)-1] == '.' {
+		return false
+	}
+	for _, c := range b {
+		if !isLabelByte(c) && c != '.' {
+			return false
+		}
+	}
+	return true
+}
+
 // sameLine reports whether only spaces and tabs separate two tokens.
 func (s *scanner) sameLine(a, b token) bool {
 	for k := a.end; k < b.start; k++ {
@@ -146,8 +164,9 @@ func (s *scanner) join(i int) int {
 	if i+1 < len(toks) && s.sameLine(toks[i], toks[i+1]) {
 		// "ASN 63949", "ASN: 63949", "AS 63949"
 		a, b := seg[toks[i].start:toks[i].end], seg[toks[i+1].start:toks[i+1].end]
-		if (string(a) == "ASN" || string(a) == "ASN:" || string(a) == "AS") && allDigits(b) && len(b) <= 10 {
-			s.emitValue(intel.KindASN, "AS"+string(b), 0, toks[i].start, toks[i+1].end, false)
+		if (equalFold(a, "asn") || equalFold(a, "asn:") || string(a) == "AS") && allDigits(trimRightPunct(b)) && len(b) <= 10 {
+			b = trimRightPunct(b)
+			s.emitValue(intel.KindASN, "AS"+string(b), 0, toks[i].start, toks[i+1].start+len(b), false)
 			return 2
 		}
 	}
@@ -159,7 +178,7 @@ func (s *scanner) join(i int) int {
 		return 0
 	}
 	left := seg[toks[i].start:toks[i].end]
-	if bare && (!pureLabel(left) || stopwords[string(lowerAll(left))]) {
+	if bare && (!hostish(left) || stopwords[string(lowerAll(left))]) {
 		return 0
 	}
 	// Collect the chain: tok (joiner tok)+
@@ -171,7 +190,7 @@ func (s *scanner) join(i int) int {
 			break
 		}
 		right := seg[toks[k+2].start:toks[k+2].end]
-		if bb && !pureLabel(trimRightPunct(right)) {
+		if bb && !hostish(trimRightPunct(right)) {
 			break
 		}
 		if jj == '.' && bb {
@@ -319,10 +338,8 @@ func count(b []byte, c byte) int {
 func (s *scanner) candidate(a, b int) {
 	seg := s.seg
 	// A file name glued to CJK text: "請求書.docx".
-	if a > 0 && seg[a-1] >= 0x80 && seg[a] == '.' {
-		if s.cjkFilename(a, b) {
-			return
-		}
+	if a > 0 && seg[a-1] >= 0x80 && s.cjkFilename(a, b) {
+		return
 	}
 	bracketed := seg[a] == '[' && bytes.Contains(seg[a:b], []byte("]:")) && bytes.Count(seg[a:b], []byte{':'}) >= 3
 	a, b = trimToken(seg, a, b)

@@ -188,17 +188,23 @@ func compileList(src string, m mispList) (*Warninglist, error) {
 
 // Match reports whether the list matches the indicator.
 func (w *Warninglist) Match(ind intel.Indicator) bool {
+	v := ind.Value
+	host := hostOf(ind)
 	if w.kinds != nil && !w.kinds[ind.Kind] {
-		// MISP applies hostname lists to the host of URLs and e-mail
-		// addresses too; so do we, when the list is for domains.
-		if !(w.kinds[intel.KindDomain] && (ind.Kind == intel.KindURL || ind.Kind == intel.KindEmail)) {
+		// MISP applies hostname and IP lists to the host of URLs and
+		// e-mail addresses too; so do we.
+		if ind.Kind != intel.KindURL && ind.Kind != intel.KindEmail {
+			return false
+		}
+		if hk := hostKind(host); hk == "" || !w.kinds[hk] {
 			return false
 		}
 	}
-	v := ind.Value
-	host := hostOf(ind)
 	switch w.Type {
 	case "string":
+		if ind.Kind == intel.KindFilename {
+			v = strings.ToLower(v)
+		}
 		return w.exact[v] || (host != "" && host != v && w.exact[host])
 	case "hostname":
 		if host == "" {
@@ -243,6 +249,20 @@ func (w *Warninglist) Match(ind intel.Indicator) bool {
 		}
 	}
 	return false
+}
+
+// hostKind returns the kind of a host: ipv4, ipv6 or domain ("" if empty).
+func hostKind(h string) intel.Kind {
+	if h == "" {
+		return ""
+	}
+	if a, err := netip.ParseAddr(h); err == nil {
+		if a.Is4() {
+			return intel.KindIPv4
+		}
+		return intel.KindIPv6
+	}
+	return intel.KindDomain
 }
 
 // hostOf returns the host part of a network indicator: the domain or IP

@@ -32,8 +32,19 @@ func Canonical(k Kind, s string) (string, error) {
 	if s == "" {
 		return "", fmt.Errorf("empty %s value: %w", k, ErrInvalid)
 	}
-	if k != KindFilename {
-		s = Refang(s)
+	opts := RefangOptions{Words: k != KindFilename}
+	if out, _, changed := AppendRefang(nil, nil, []byte(s), opts); changed {
+		s = string(out)
+		// A value that still refangs after one pass ("a[[.]]b") is
+		// ambiguous: its defanged form would not round-trip.
+		if _, _, again := AppendRefang(nil, nil, out, opts); again {
+			return "", fmt.Errorf("%q is ambiguously defanged: %w", s, ErrInvalid)
+		}
+	}
+	if k == KindFilename && Refang(s) != s {
+		// Defang(filename) must round-trip through Refang, which reads
+		// " dot " and " at " as defangs.
+		return "", fmt.Errorf("file name %q contains a defang word (\" dot \", \" at \"): %w", s, ErrInvalid)
 	}
 	switch k {
 	case KindIPv4, KindIPv6:
@@ -178,6 +189,9 @@ func canonicalDomain(s string) (string, error) {
 		}
 		if l[0] == '-' || l[len(l)-1] == '-' {
 			return bad("label starts or ends with a hyphen")
+		}
+		if strings.Trim(l, "_-") == "" {
+			return bad("label has no letter or digit")
 		}
 		for i := 0; i < len(l); i++ {
 			c := l[i]

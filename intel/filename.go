@@ -13,7 +13,7 @@ func init() {
 	for _, e := range strings.Fields(`
 		exe dll sys scr cpl ocx drv efi msi msp msu bat cmd ps1 psm1 psd1 vbs vbe js jse wsf wsh hta
 		lnk url inf reg chm hlp pif application appref-ms gadget scf
-		jar class apk dex ipa dmg pkg elf ko bin out sh bash zsh py pyc pyw rb php asp aspx
+		jar class apk dex ipa dmg pkg elf so ko service plist bin out sh bash zsh py pyc pyw rb php asp aspx
 		jsp jspx cgi lua go rs c cpp h cs vb ts
 		zip rar 7z gz tgz bz2 xz tar cab iso img vhd vhdx arj lzh ace z zst uue
 		doc docx docm dot dotm xls xlsx xlsm xlsb xlam xlt xltm ppt pptx pptm ppsm ppsx pot potm

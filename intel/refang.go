@@ -5,7 +5,7 @@ package intel
 //
 //   - dots: [.] (.) {.} [dot] (dot) {dot} \. " dot ", the full-width dot
 //     U+FF0E and the ideographic full stops U+3002 and U+FF61 between two
-//     name characters, and broken brackets such as "evil[.com" or "1.2.3.4]";
+//     name characters, and broken brackets such as "evil[.com", "evil.]com" or "1.2.3.[]4";
 //   - colons and slashes: [:] (:) [://] [/] \/ ;
 //   - schemes: hxxp hXXp h**p hxtp htxp h__p fxp (and their "s" forms);
 //   - at signs: [@] (@) {@} [at] (at) {at} " at " and the full-width ＠;
@@ -51,6 +51,11 @@ func AppendRefang(dst []byte, pos []int32, src []byte, opts RefangOptions) (out 
 		c := src[i]
 		switch c {
 		case '[', '(', '{':
+			if c == '[' && i+1 < n && src[i+1] == ']' && i > 0 && src[i-1] == '.' {
+				i += 2 // "162.33.178.[]206"
+				changed = true
+				continue
+			}
 			if w, rep := bracketDefang(src, i); w > 0 {
 				emitStr(rep, i)
 				i += w

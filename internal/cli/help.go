@@ -1,0 +1,169 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// command describes a command for help output. Dispatch is the switch in
+// env.run; this table only feeds help.
+type command struct {
+	name     string
+	args     string // synopsis after the flags
+	summary  string // one line, for the command list
+	help     string // paragraphs after the synopsis
+	defineFn func(fs *flag.FlagSet)
+}
+
+var commands = []command{
+	{
+		name:    "extract",
+		args:    "[FILE...]",
+		summary: "find indicators of compromise in text",
+		help: `Extract reads each FILE (standard input when none is given, or for "-")
+and prints every distinct indicator it finds in it: IP addresses, domains,
+URLs, e-mail addresses, hashes, CVEs, ASNs, file names, defanged or not.
+Values that a warninglist matches (reference sites, CDN ranges, hashes of
+empty files) are dropped unless --all is given.
+
+Output formats (--format): text for people; jsonl and csv for machines,
+stable and documented in docs/CLI.md.`,
+		defineFn: func(fs *flag.FlagSet) { new(extractFlags).define(fs) },
+	},
+	{
+		name:    "version",
+		summary: "print iocast's version",
+		help:    `Version prints "iocast VERSION".`,
+	},
+	{
+		name:    "help",
+		args:    "[COMMAND]",
+		summary: "show help for iocast or a command",
+		help:    `Help prints the help of COMMAND, or the list of commands.`,
+	},
+}
+
+func commandNames() []string {
+	var names []string
+	for _, c := range commands {
+		names = append(names, c.name)
+	}
+	return names
+}
+
+func lookupCommand(name string) (command, bool) {
+	for _, c := range commands {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return command{}, false
+}
+
+// help runs "iocast help [COMMAND]".
+func (e *env) help(args []string) error {
+	fs := newFlagSet("help")
+	if done, err := e.parse("help", fs, args); done || err != nil {
+		return err
+	}
+	switch fs.NArg() {
+	case 0:
+		return e.printHelp(e.stdout, "")
+	case 1:
+		name := fs.Arg(0)
+		if _, ok := lookupCommand(name); !ok {
+			return usageErrorf("unknown command %q%s", name, suggest(name, commandNames()))
+		}
+		return e.printHelp(e.stdout, name)
+	}
+	return &usageError{msg: "help takes at most one command", command: "help"}
+}
+
+// printHelp writes the help of iocast (name "") or of one command to w.
+func (e *env) printHelp(w io.Writer, name string) error {
+	global := newFlagSet("global")
+	new(globals).define(global)
+	if name == "" {
+		fmt.Fprint(w, `iocast turns malware findings into fixed-format IoC posts, and posts back
+into structured intelligence.
+
+Usage:
+  iocast [global flags] COMMAND [flags] [arguments]
+
+Commands:
+`)
+		for _, c := range commands {
+			fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+		}
+		fmt.Fprint(w, "\nGlobal flags (before or after the command):\n")
+		printFlags(w, global, nil)
+		fmt.Fprint(w, `
+Run 'iocast help COMMAND' for a command's flags. Flags may come before or
+after arguments; "--" ends the flags. Exit codes: 0 ok, 1 error, 2 usage.
+`)
+		return nil
+	}
+	c, _ := lookupCommand(name)
+	fs := newFlagSet(name)
+	if c.defineFn != nil {
+		c.defineFn(fs)
+	}
+	synopsis := "iocast " + c.name
+	if c.defineFn != nil {
+		synopsis += " [flags]"
+	}
+	if c.args != "" {
+		synopsis += " " + c.args
+	}
+	fmt.Fprintf(w, "Usage:\n  %s\n\n%s\n", synopsis, strings.TrimSpace(c.help))
+	if c.defineFn != nil {
+		fmt.Fprint(w, "\nFlags:\n")
+		printFlags(w, fs, nil)
+	}
+	fmt.Fprint(w, "\nGlobal flags:\n")
+	printFlags(w, global, nil)
+	return nil
+}
+
+// suggest returns `; did you mean "x"?` for the candidate closest to s, or
+// "" when none is close.
+func suggest(s string, candidates []string) string {
+	if c := closest(s, candidates); c != "" {
+		return fmt.Sprintf("; did you mean %q?", c)
+	}
+	return ""
+}
+
+// closest returns the candidate closest to s, at most two edits away, or "".
+func closest(s string, candidates []string) string {
+	best, bestD := "", 3 // at most two edits away
+	for _, c := range candidates {
+		if d := distance(s, c); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+// distance is the Levenshtein distance between a and b.
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

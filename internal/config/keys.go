@@ -1,0 +1,133 @@
+package config
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+)
+
+// A key is one settable leaf of Config: "extract.format".
+type key struct {
+	name  string // dotted yaml path
+	index []int  // reflect field index path from Config
+	typ   reflect.Type
+}
+
+// Keys returns the dotted names of every key of every section, in struct
+// order ("extract.format", …). Each can be set in the file and, when it is
+// a scalar or a list of strings, by the environment variable EnvVar(key).
+func Keys() []string {
+	var names []string
+	for _, k := range leafKeys(reflect.TypeFor[Config](), "", nil) {
+		names = append(names, k.name)
+	}
+	return names
+}
+
+// leafKeys walks t's yaml-tagged fields, descending into nested structs.
+func leafKeys(t reflect.Type, prefix string, index []int) []key {
+	var keys []key
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name := yamlName(f)
+		if name == "" {
+			continue
+		}
+		idx := append(slices.Clone(index), i)
+		full := join(prefix, name)
+		if f.Type.Kind() == reflect.Struct && !isScalar(f.Type) {
+			keys = append(keys, leafKeys(f.Type, full, idx)...)
+			continue
+		}
+		keys = append(keys, key{name: full, index: idx, typ: f.Type})
+	}
+	return keys
+}
+
+// yamlName returns the key a struct field is read from, "" for fields that
+// are not part of the file.
+func yamlName(f reflect.StructField) string {
+	if !f.IsExported() {
+		return ""
+	}
+	tag, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+	switch tag {
+	case "-":
+		return ""
+	case "":
+		return strings.ToLower(f.Name) // the yaml package's rule
+	}
+	return tag
+}
+
+// fieldByKey returns the field of struct type t read from the yaml key k.
+func fieldByKey(t reflect.Type, k string) (reflect.StructField, bool) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if yamlName(f) == k {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
+}
+
+// keyNames lists the yaml keys of struct type t.
+func keyNames(t reflect.Type) []string {
+	var names []string
+	for i := range t.NumField() {
+		if n := yamlName(t.Field(i)); n != "" {
+			names = append(names, n)
+		}
+	}
+	return names
+}
+
+// isScalar reports whether a struct type is read from one scalar (it
+// implements encoding.TextUnmarshaler, as time.Time and secret types do).
+func isScalar(t reflect.Type) bool {
+	return reflect.PointerTo(t).Implements(textUnmarshaler)
+}
+
+func join(prefix, name string) string {
+	if prefix == "" {
+		return name
+	}
+	return prefix + "." + name
+}
+
+// suggest returns ` ; did you mean "x"?` for the candidate closest to s, or
+// "" when none is close.
+func suggest(s string, candidates []string) string {
+	best, bestD := "", 3 // at most two edits away
+	for _, c := range candidates {
+		if d := distance(s, c); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf("; did you mean %q?", best)
+}
+
+// distance is the Levenshtein distance between a and b.
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
