@@ -39,9 +39,10 @@ func (s *scanner) piece(i, j, depth int) {
 	for i < j && (r[i] == '.' || r[i] == '-' || r[i] == '\\' || r[i] == '/' || r[i] == '?' || r[i] == '^' || r[i] == '$' || (r[i] == '(' || r[i] == '[') && bytes.IndexByte(r[i:j], closing(r[i])) < 0) {
 		i++ // a leading bracket without its partner
 	}
-	for j > i && (r[j-1] == '.' || r[j-1] == ':' || r[j-1] == ')' || r[j-1] == ']' || r[j-1] == '=' || r[j-1] == '$' || r[j-1] == '?' || r[j-1] == '^' || r[j-1] == ';') {
+	for j > i && (r[j-1] == '.' || r[j-1] == ':' || r[j-1] == '=' || r[j-1] == '$' || r[j-1] == '?' || r[j-1] == '^' || r[j-1] == ';') {
 		j--
 	}
+	j = balance(r, i, j)
 	if j-i < 3 {
 		return
 	}
@@ -552,7 +553,7 @@ func (s *scanner) tryFilename(i, j int) bool {
 	if k := intel.HashKind(d - i); k != "" && s.tryHash(i, d) {
 		return true
 	}
-	if quietExtensions[string(lowerAll(r[d+1:j]))] {
+	if quietExtensions[string(lowerAll(r[d+1:j]))] || notFiles[string(lowerAll(r[i:j]))] {
 		return true // a file name, but not one worth reporting
 	}
 	return s.emitAt(intel.KindFilename, string(r[i:j]), 0, i, j)
@@ -569,6 +570,13 @@ var quietExtensions = map[string]bool{
 	"rb": true, "lua": true, "pyc": true, "class": true, "gif": true, "jpg": true, "jpeg": true,
 	"bmp": true, "ico": true, "tif": true, "tiff": true, "webp": true, "mp3": true, "mp4": true,
 	"mov": true, "avi": true, "wav": true,
+}
+
+// notFiles are names with a file extension that are software, not files.
+var notFiles = map[string]bool{
+	"node.js": true, "vue.js": true, "next.js": true, "nuxt.js": true, "react.js": true, "angular.js": true,
+	"three.js": true, "d3.js": true, "express.js": true, "chart.js": true, "ember.js": true, "backbone.js": true,
+	"asp.net": true,
 }
 
 // codeReceivers are names that, before a dot, make "self.info" or
