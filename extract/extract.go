@@ -14,7 +14,7 @@ package extract
 import (
 	"bytes"
 	"io"
-	"strings"
+	"sync"
 
 	"github.com/iocast/iocast/intel"
 )
@@ -86,7 +86,9 @@ func New(opts Options) *Extractor {
 // order. It stops at the first error fn returns, or the first read error.
 func (e *Extractor) Extract(r io.Reader, fn func(Match) error) error {
 	s := newScanner(e, fn)
-	buf := make([]byte, 0, chunkSize+maxToken)
+	bp := bufPool.Get().(*[]byte)
+	defer bufPool.Put(bp)
+	buf := (*bp)[:0]
 	var base int64
 	eof := false
 	for !eof {
@@ -112,6 +114,11 @@ func (e *Extractor) Extract(r io.Reader, fn func(Match) error) error {
 	return nil
 }
 
+var bufPool = sync.Pool{New: func() any {
+	b := make([]byte, 0, chunkSize+maxToken)
+	return &b
+}}
+
 // cutPoint returns where to cut a full buffer so that no token (and no
 // joined "evil dot com" run) is split: after the last newline, else after
 // the last white space, else everywhere (a token that long is cut).
@@ -127,10 +134,29 @@ func cutPoint(buf []byte) int {
 	return len(buf)
 }
 
+// ExtractBytes is Extract over a document already in memory; it does not
+// copy it.
+func (e *Extractor) ExtractBytes(doc []byte, fn func(Match) error) error {
+	s := newScanner(e, fn)
+	var base int64
+	for len(doc) > 0 {
+		cut := len(doc)
+		if cut > chunkSize+maxToken {
+			cut = cutPoint(doc[:chunkSize+maxToken])
+		}
+		if err := s.segment(doc[:cut], base); err != nil {
+			return err
+		}
+		base += int64(cut)
+		doc = doc[cut:]
+	}
+	return nil
+}
+
 // ExtractString is Extract over a string, collecting the matches.
 func (e *Extractor) ExtractString(s string) []Match {
 	var out []Match
-	_ = e.Extract(strings.NewReader(s), func(m Match) error {
+	_ = e.ExtractBytes([]byte(s), func(m Match) error {
 		out = append(out, m)
 		return nil
 	})
@@ -141,11 +167,13 @@ func (e *Extractor) ExtractString(s string) []Match {
 // reference lists when the author defanged the value.
 func (e *Extractor) warnings(ind intel.Indicator, defanged bool) []string {
 	var names []string
+	host := hostOf(ind)
+	hk := hostKind(host)
 	for _, w := range e.lists {
 		if w.Reference && defanged {
 			continue
 		}
-		if w.Match(ind) {
+		if w.match(ind, host, hk) {
 			names = append(names, w.Name)
 		}
 	}
@@ -156,8 +184,10 @@ func (e *Extractor) warnings(ind intel.Indicator, defanged bool) []string {
 // (social, sandbox, vendor sites) matches ind. It decides whether the
 // hashes in a link are sample hashes, so it ignores Options.NoBuiltin.
 func (e *Extractor) isReference(ind intel.Indicator) bool {
+	host := hostOf(ind)
+	hk := hostKind(host)
 	for _, w := range Builtin() {
-		if w.Reference && w.Match(ind) {
+		if w.Reference && w.match(ind, host, hk) {
 			return true
 		}
 	}

@@ -109,7 +109,7 @@ func (s *scanner) tryURL(i, j, depth int) bool {
 		j = k + semi // "http://a/;http://b": two URLs
 	}
 	j = balance(r, ss, j)
-	ind, err := intel.New(intel.KindURL, string(r[ss:j]))
+	ind, err := intel.NewRefanged(intel.KindURL, string(r[ss:j]))
 	if err != nil {
 		return true // a scheme with a bad host: nothing else to find here
 	}
@@ -218,7 +218,7 @@ func (s *scanner) tryEmail(i, j, depth int) bool {
 		ls++
 	}
 	if ls < at && de > at+1 {
-		if ind, err := intel.New(intel.KindEmail, string(r[ls:de])); err == nil {
+		if ind, err := intel.NewRefanged(intel.KindEmail, string(r[ls:de])); err == nil {
 			a, b := s.span(ls, de)
 			s.emit(ind, 0, a, b, s.wasDefanged(ls, de))
 			return true
@@ -319,7 +319,7 @@ func (s *scanner) tryHost(i, j int) bool {
 		return true
 	}
 	if len(path) > 1 && path[0] == '/' {
-		ind, err := intel.New(intel.KindURL, "http://"+string(r[i:j]))
+		ind, err := intel.NewRefanged(intel.KindURL, "http://"+string(r[i:j]))
 		if err != nil {
 			return s.tryPathFilename(slash, j)
 		}
@@ -330,7 +330,7 @@ func (s *scanner) tryHost(i, j int) bool {
 		}
 		return true
 	}
-	ind, err := intel.New(intel.KindDomain, string(host))
+	ind, err := intel.NewRefanged(intel.KindDomain, string(host))
 	if err != nil {
 		return false
 	}

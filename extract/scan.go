@@ -65,13 +65,12 @@ func tokenize(seg []byte, toks []token) []token {
 	for i < n {
 		// Skip delimiters.
 		for i < n {
-			c := seg[i]
-			k := class[c]
+			k := class[seg[i]]
 			if k&cDelim != 0 {
 				i++
 				continue
 			}
-			if c >= 0x80 {
+			if k&cHigh != 0 {
 				if w := delimRune(seg, i); w > 0 {
 					i += w
 					continue
@@ -85,17 +84,12 @@ func tokenize(seg []byte, toks []token) []token {
 		start := i
 		var mask uint16
 		for i < n {
-			c := seg[i]
-			k := class[c]
-			if k&cDelim != 0 {
-				break
-			}
-			if c >= 0x80 {
-				if delimRune(seg, i) > 0 {
+			k := class[seg[i]]
+			if k&(cDelim|cHigh) != 0 {
+				if k&cDelim != 0 || delimRune(seg, i) > 0 {
 					break
 				}
-				_, w := utf8.DecodeRune(seg[i:])
-				i += w
+				i += runeLen(seg, i)
 				mask |= cHigh
 				continue
 			}
@@ -110,6 +104,12 @@ func tokenize(seg []byte, toks []token) []token {
 	return toks
 }
 
+// runeLen returns the length of the UTF-8 sequence at seg[i] (1 when invalid).
+func runeLen(seg []byte, i int) int {
+	_, w := utf8.DecodeRune(seg[i:])
+	return w
+}
+
 // delimRune returns the width of the rune at seg[i] when it ends a token
 // (CJK text, emoji, punctuation, white space, invalid UTF-8), or 0 when the
 // rune can be part of an indicator: letters of alphabetic scripts (IDN
@@ -117,6 +117,34 @@ func tokenize(seg []byte, toks []token) []token {
 // obfuscation the refanger removes), and the full-width and ideographic
 // dots and the full-width at sign between two ASCII name characters.
 func delimRune(seg []byte, i int) int {
+	// Fast paths for the common three- and four-byte cases: CJK text,
+	// punctuation and symbols, emoji.
+	if c := seg[i]; i+2 < len(seg) {
+		c1, c2 := seg[i+1], seg[i+2]
+		if c1&0xC0 == 0x80 && c2&0xC0 == 0x80 {
+			switch {
+			case c == 0xE3 && c1 == 0x80 && c2 == 0x82: // 。
+				return dotBetween(seg, i, 3)
+			case c >= 0xE3 && c <= 0xE9: // U+3000..U+9FFF: CJK
+				return 3
+			case c == 0xE2:
+				if c1 == 0x80 && c2 >= 0x8B && c2 <= 0x8D || c1 == 0x81 && c2 == 0xA0 {
+					return 0 // zero-width characters
+				}
+				if c1 < 0xB0 { // U+2000..U+2BFF: punctuation, symbols
+					return 3
+				}
+			case c == 0xEF && c1 == 0xBC && (c2 == 0x8E || c2 == 0xA0), c == 0xEF && c1 == 0xBD && c2 == 0xA1:
+				return dotBetween(seg, i, 3) // ．＠｡
+			case c == 0xEF && c1 == 0xBB && c2 == 0xBF:
+				return 0 // BOM, removed by the refanger
+			case c == 0xEF && c1 >= 0xBC: // U+FF00..U+FFFF: full-width forms, specials
+				return 3
+			case c == 0xF0 && c1 == 0x9F: // U+1F000..U+1FFFF: emoji, symbols
+				return 4
+			}
+		}
+	}
 	r, w := utf8.DecodeRune(seg[i:])
 	switch r {
 	case utf8.RuneError:
@@ -124,10 +152,7 @@ func delimRune(seg []byte, i int) int {
 	case 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD:
 		return 0
 	case 0x3002, 0xFF0E, 0xFF61, 0xFF20:
-		if i > 0 && isASCIIAlnum(seg[i-1]) && i+w < len(seg) && isASCIIAlnum(seg[i+w]) {
-			return 0
-		}
-		return w
+		return dotBetween(seg, i, w)
 	}
 	if r < 0x300 {
 		if unicode.IsLetter(r) {
@@ -139,6 +164,15 @@ func delimRune(seg []byte, i int) int {
 		return w
 	}
 	if unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsDigit(r) {
+		return 0
+	}
+	return w
+}
+
+// dotBetween keeps a full-width or ideographic dot (or at sign) of width w
+// in the token when ASCII name characters stand on both sides.
+func dotBetween(seg []byte, i, w int) int {
+	if i > 0 && isASCIIAlnum(seg[i-1]) && i+w < len(seg) && isASCIIAlnum(seg[i+w]) {
 		return 0
 	}
 	return w

@@ -3,7 +3,6 @@ package extract
 import (
 	"bytes"
 	"hash/maphash"
-	"strconv"
 	"unicode"
 	"unicode/utf8"
 
@@ -56,20 +55,36 @@ func (s *scanner) segment(seg []byte, base int64) error {
 }
 
 // interesting is the cheap test that keeps ordinary words away from the
-// recognizer.
+// recognizer: a word followed by sentence punctuation ("end.", "C2:") is
+// not a candidate; a word with a dot, at sign, colon or bracket inside is.
 func interesting(seg []byte, t token) bool {
-	if t.mask&(cDot|cAt|cColon|cHigh|cBracket) != 0 {
-		return true
-	}
-	n := t.end - t.start
+	a, b := t.start, t.end
+	n := b - a
 	if n >= 32 && t.mask&cAlpha == 0 {
 		return true // a hash, perhaps in quotes
 	}
-	a := t.start
-	for a < t.end && isLeadingJunk(seg[a]) {
+	if t.mask&(cDot|cAt|cColon|cHigh|cBracket) != 0 {
+		if t.mask&(cHigh|cBracket|cAt) != 0 {
+			return true
+		}
+		if a > 0 && seg[a-1] >= 0x80 {
+			return true // perhaps "請求書" + ".docx"
+		}
+		// Only dots and colons: ignore them at the ends.
+		for b > a && (seg[b-1] == '.' || seg[b-1] == ':') {
+			b--
+		}
+		for k := a; k < b; k++ {
+			if c := seg[k]; c == '.' || c == ':' {
+				return k > a
+			}
+		}
+		return false
+	}
+	for a < b && isLeadingJunk(seg[a]) {
 		a++
 	}
-	if t.end-a >= 3 && (seg[a] == 'A' && seg[a+1] == 'S' || seg[a] == 'C' || seg[a] == 'c') {
+	if b-a >= 3 && (seg[a] == 'A' && seg[a+1] == 'S' || seg[a] == 'C' || seg[a] == 'c') {
 		return true // AS63949, CVE-2023-1234
 	}
 	return false
@@ -161,7 +176,18 @@ func (s *scanner) sameLine(a, b token) bool {
 // consumed, or 0.
 func (s *scanner) join(i int) int {
 	toks, seg := s.toks, s.seg
-	if i+1 < len(toks) && s.sameLine(toks[i], toks[i+1]) {
+	if i+1 >= len(toks) {
+		return 0
+	}
+	// Fast rejection: the next token must be a short joiner, or this one
+	// "ASN"/"AS".
+	c0 := seg[toks[i].start]
+	t1 := toks[i+1]
+	c1 := seg[t1.start]
+	if c0 != 'A' && c0 != 'a' && (t1.end-t1.start > 5 || !(c1 == '.' || c1 == '@' || c1 == '[' || c1 == '(' || c1 == '{' || c1 == 'd' || c1 == 'D' || c1 == 'a' || c1 == 'A')) {
+		return 0
+	}
+	if s.sameLine(toks[i], toks[i+1]) {
 		// "ASN 63949", "ASN: 63949", "AS 63949"
 		a, b := seg[toks[i].start:toks[i].end], seg[toks[i+1].start:toks[i+1].end]
 		if (equalFold(a, "asn") || equalFold(a, "asn:") || string(a) == "AS") && allDigits(trimRightPunct(b)) && len(b) <= 10 {
@@ -361,7 +387,7 @@ func (s *scanner) candidate(a, b int) {
 // emitValue canonicalises and reports one indicator whose text is
 // seg[start:end].
 func (s *scanner) emitValue(k intel.Kind, v string, port int, start, end int, defanged bool) bool {
-	ind, err := intel.New(k, v)
+	ind, err := intel.NewRefanged(k, v)
 	if err != nil {
 		return false
 	}
@@ -379,7 +405,8 @@ func (s *scanner) emit(ind intel.Indicator, port int, start, end int, defanged b
 	h.WriteByte(0)
 	h.WriteString(ind.Value)
 	h.WriteByte(0)
-	h.WriteString(strconv.Itoa(port))
+	h.WriteByte(byte(port >> 8))
+	h.WriteByte(byte(port))
 	if !s.seen.add(h.Sum64()) {
 		return
 	}

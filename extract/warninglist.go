@@ -188,15 +188,20 @@ func compileList(src string, m mispList) (*Warninglist, error) {
 
 // Match reports whether the list matches the indicator.
 func (w *Warninglist) Match(ind intel.Indicator) bool {
-	v := ind.Value
 	host := hostOf(ind)
+	return w.match(ind, host, hostKind(host))
+}
+
+// match is Match with the indicator's host and its kind worked out once.
+func (w *Warninglist) match(ind intel.Indicator, host string, hk intel.Kind) bool {
+	v := ind.Value
 	if w.kinds != nil && !w.kinds[ind.Kind] {
 		// MISP applies hostname and IP lists to the host of URLs and
 		// e-mail addresses too; so do we.
 		if ind.Kind != intel.KindURL && ind.Kind != intel.KindEmail {
 			return false
 		}
-		if hk := hostKind(host); hk == "" || !w.kinds[hk] {
+		if hk == "" || !w.kinds[hk] {
 			return false
 		}
 	}
@@ -228,6 +233,9 @@ func (w *Warninglist) Match(ind intel.Indicator) bool {
 			}
 		}
 	case "cidr":
+		if hk != intel.KindIPv4 && hk != intel.KindIPv6 {
+			return false
+		}
 		a, err := netip.ParseAddr(host)
 		if err != nil {
 			return false
@@ -255,6 +263,9 @@ func (w *Warninglist) Match(ind intel.Indicator) bool {
 func hostKind(h string) intel.Kind {
 	if h == "" {
 		return ""
+	}
+	if c := h[len(h)-1]; c >= 'a' && c <= 'z' && !strings.Contains(h, ":") {
+		return intel.KindDomain // a domain ends in a letter; IPs end in a digit
 	}
 	if a, err := netip.ParseAddr(h); err == nil {
 		if a.Is4() {

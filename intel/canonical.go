@@ -46,6 +46,14 @@ func Canonical(k Kind, s string) (string, error) {
 		// " dot " and " at " as defangs.
 		return "", fmt.Errorf("file name %q contains a defang word (\" dot \", \" at \"): %w", s, ErrInvalid)
 	}
+	return canonical(k, s)
+}
+
+// canonical is Canonical after refanging.
+func canonical(k Kind, s string) (string, error) {
+	if len(s) > MaxValueLen {
+		return "", fmt.Errorf("%s value of %d bytes is over the limit of %d: %w", k, len(s), MaxValueLen, ErrInvalid)
+	}
 	switch k {
 	case KindIPv4, KindIPv6:
 		a, err := netip.ParseAddr(s)

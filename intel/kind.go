@@ -121,6 +121,23 @@ func New(k Kind, s string) (Indicator, error) {
 	return ind, nil
 }
 
+// NewRefanged is New for a value that is already refanged, as the
+// extractor's candidates are: it skips the refang pass, which makes it
+// cheaper on hot paths. The result is the same as New's for such values.
+func NewRefanged(k Kind, s string) (Indicator, error) {
+	v, err := canonical(k, s)
+	if err != nil {
+		return Indicator{}, err
+	}
+	ind := Indicator{Kind: k, Value: v}
+	if k == KindDomain || k == KindURL || k == KindEmail {
+		if d := displayForm(k, v); d != v {
+			ind.Display = d
+		}
+	}
+	return ind, nil
+}
+
 // String returns "kind:value".
 func (i Indicator) String() string { return string(i.Kind) + ":" + i.Value }
 

@@ -49,6 +49,21 @@ func AppendRefang(dst []byte, pos []int32, src []byte, opts RefangOptions) (out 
 	n := len(src)
 	for i := 0; i < n; {
 		c := src[i]
+		if !refangSpecial[c] {
+			// Copy the run of ordinary bytes at once.
+			j := i + 1
+			for j < n && !refangSpecial[src[j]] {
+				j++
+			}
+			dst = append(dst, src[i:j]...)
+			if pos != nil {
+				for k := i; k < j; k++ {
+					pos = append(pos, int32(k))
+				}
+			}
+			i = j
+			continue
+		}
 		switch c {
 		case '[', '(', '{':
 			if c == '[' && i+1 < n && src[i+1] == ']' && i > 0 && src[i-1] == '.' {
@@ -151,6 +166,12 @@ func AppendRefang(dst []byte, pos []int32, src []byte, opts RefangOptions) (out 
 		pos = append(pos, int32(n))
 	}
 	return dst, pos, changed
+}
+
+// refangSpecial marks the bytes at which a defang can start.
+var refangSpecial = [256]bool{
+	'[': true, '(': true, '{': true, ']': true, ')': true, '}': true, '\\': true,
+	'h': true, 'H': true, 'f': true, 'F': true, ' ': true, 0xC2: true, 0xE2: true, 0xE3: true, 0xEF: true,
 }
 
 // isNameByte reports whether b can be part of a host name label.
