@@ -46,7 +46,7 @@ func TestMISPWarninglists(t *testing.T) {
 		{"url-shortener", intel.KindDomain, "notbit.ly", false},
 		{"automated-malware-analysis", intel.KindURL, "https://analyze.intezer.com/files/x", true},
 		{"crl-hostname", intel.KindDomain, "c.pki.goog", true},
-		{"crl-hostname", intel.KindDomain, "x.c.pki.goog", false}, // string lists are exact
+		{"crl-hostname", intel.KindDomain, "x.c.pki.goog", false},                         // string lists are exact
 		{"security-provider-blogpost", intel.KindDomain, "blog.0x1338.blogspot.be", true}, // hostname lists match subdomains
 		{"security-provider-blogpost", intel.KindURL, "https://0x1338.blogspot.be/2020/x.html", true},
 	}
