@@ -90,20 +90,29 @@ func (e *Extractor) Extract(r io.Reader, fn func(Match) error) error {
 	defer bufPool.Put(bp)
 	buf := (*bp)[:0]
 	var base int64
-	eof := false
-	for !eof {
-		n, err := io.ReadFull(r, buf[len(buf):cap(buf)])
+	for eof := false; !eof; {
+		n, err := r.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
-		switch err {
-		case nil:
-		case io.EOF, io.ErrUnexpectedEOF:
+		switch {
+		case err == io.EOF:
 			eof = true
-		default:
+		case err != nil:
 			return err
+		case n == 0:
+			continue
 		}
+		// Process every complete line as soon as it arrives, so that
+		// "tail -f log | iocast extract" reports without waiting for a
+		// full buffer; cut a full buffer without a newline at white space.
 		cut := len(buf)
 		if !eof {
-			cut = cutPoint(buf)
+			if i := bytes.LastIndexByte(buf, '\n'); i >= 0 {
+				cut = i + 1
+			} else if len(buf) == cap(buf) {
+				cut = cutPoint(buf)
+			} else {
+				continue
+			}
 		}
 		if err := s.segment(buf[:cut], base); err != nil {
 			return err
