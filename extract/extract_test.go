@@ -100,6 +100,8 @@ func TestContexts(t *testing.T) {
 		{"cjk filename", "添付ファイル請求書.docx", []found{{"filename", "添付ファイル請求書.docx", 0, false}}},
 		{"unc path", `\\104.168.133[.]38\snd`, []found{{"ipv4", "104.168.133.38", 0, true}}},
 		{"windows path", `C:\Users\Public\mal.exe`, []found{{"filename", "mal.exe", 0, false}}},
+		{"cve before period", "Exploited CVE-2021-44228. Hosted on ASN: AS63949.", []found{{"cve", "CVE-2021-44228", 0, false}, {"asn", "AS63949", 0, false}}},
+		{"key=value hash", "md5=da1c9006b493d7e95db4d354c5f0e99f", []found{{"md5", "da1c9006b493d7e95db4d354c5f0e99f", 0, false}}},
 		{"duplicates once", "evil.com evil[.]com EVIL.COM", []found{{"domain", "evil.com", 0, false}}},
 	}
 	e := New(Options{})
@@ -119,7 +121,8 @@ func TestFalsePositives(t *testing.T) {
 		{"version string", "version 1.2.3.4, ver. 2.0.1.7, v0.6.2, Version: 10.0.0.1, firmware 4.3.2.1"},
 		{"av name slash", "W64/BURNTCIGAR.CA!tr"},
 		{"av name colon", "Trojan:Win32/Emotet.A!ml HEUR:Trojan.Win32.Generic Backdoor.Win64.PlugX.ab"},
-		{"cidr", "10.0.0.0/8 and 45.77.0.0/16"},
+		{"cidr", "10.0.0.0/8 and 45.77.0.0/16 and 2a01:4f8::/32"},
+		{"unknown scheme", "foo://evil.com/x"},
 		{"code identifiers", "System.IO Microsoft.NET self.info config.app std::vector os.path.join window.location requests.get"},
 		{"times and macs", "12:30:45 00:1a:2b:3c:4d:5e 2024-05-01T10:00:00Z"},
 		{"reference links", "https://x.com/Metemcyber/status/1 https://www.linkedin.com/in/x https://bazaar.abuse.ch/browse/ https://t.co/MvDcBjsfwV pic.twitter.com/YUhX1WCrWH"},

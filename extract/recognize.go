@@ -102,7 +102,9 @@ func (s *scanner) tryURL(i, j, depth int) bool {
 		ss++
 	}
 	if ss == k || !knownSchemes[string(lowerAll(r[ss:k]))] {
-		return false
+		// An unknown scheme: report nothing rather than guess what the
+		// rest of it is.
+		return ss < k
 	}
 	rest := j
 	if semi := bytes.IndexByte(r[k:j], ';'); semi >= 0 && bytes.Contains(r[k+semi:j], []byte("://")) {
@@ -263,6 +265,9 @@ func (s *scanner) tryHost(i, j int) bool {
 	hp := r[i:slash]
 	colons := bytes.Count(hp, []byte{':'})
 	if colons >= 2 {
+		if isCIDRSuffix(r[slash:j]) || slash+4 == j && r[slash] == '/' && allDigits(r[slash+1:j]) {
+			return true // an IPv6 network block
+		}
 		if a, err := netip.ParseAddr(string(hp)); err == nil && a.Is6() && a.Zone() == "" && hexGroups(hp) {
 			return s.emitAt(intel.KindIPv6, string(hp), 0, i, slash)
 		}
@@ -576,7 +581,6 @@ var quietExtensions = map[string]bool{
 var notFiles = map[string]bool{
 	"node.js": true, "vue.js": true, "next.js": true, "nuxt.js": true, "react.js": true, "angular.js": true,
 	"three.js": true, "d3.js": true, "express.js": true, "chart.js": true, "ember.js": true, "backbone.js": true,
-	"asp.net": true,
 }
 
 // codeReceivers are names that, before a dot, make "self.info" or

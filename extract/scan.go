@@ -16,6 +16,7 @@ const (
 	cHex                        // 0-9 a-f A-F
 	cAlpha                      // other ASCII letters
 	cHigh                       // a non-ASCII rune kept in the token
+	cEq                         // '=' (md5=…, url=…)
 	cOther                      // any other ASCII byte kept in the token
 )
 
@@ -45,6 +46,8 @@ func init() {
 			k = cAlpha
 		case c >= 0x80:
 			k = cHigh
+		case c == '=':
+			k = cEq
 		default:
 			k = cOther
 		}

@@ -63,29 +63,29 @@ func interesting(seg []byte, t token) bool {
 	if n >= 32 && t.mask&cAlpha == 0 {
 		return true // a hash, perhaps in quotes
 	}
-	if t.mask&(cDot|cAt|cColon|cHigh|cBracket) != 0 {
-		if t.mask&(cHigh|cBracket|cAt) != 0 {
-			return true
-		}
-		if a > 0 && seg[a-1] >= 0x80 {
-			return true // perhaps "請求書" + ".docx"
-		}
-		// Only dots and colons: ignore them at the ends.
-		for b > a && (seg[b-1] == '.' || seg[b-1] == ':') {
-			b--
-		}
-		for k := a; k < b; k++ {
-			if c := seg[k]; c == '.' || c == ':' {
-				return k > a
-			}
-		}
-		return false
+	if t.mask&(cHigh|cBracket|cAt|cEq) != 0 {
+		return true
 	}
 	for a < b && isLeadingJunk(seg[a]) {
 		a++
 	}
 	if b-a >= 3 && (seg[a] == 'A' && seg[a+1] == 'S' || seg[a] == 'C' || seg[a] == 'c') {
 		return true // AS63949, CVE-2023-1234
+	}
+	if t.mask&(cDot|cColon) == 0 {
+		return false
+	}
+	if a > t.start && seg[a-1] == '.' && t.start > 0 && seg[t.start-1] >= 0x80 {
+		return true // perhaps "請求書" + ".docx"
+	}
+	// Only dots and colons: ignore them at the ends ("end.", "C2:").
+	for b > a && (seg[b-1] == '.' || seg[b-1] == ':') {
+		b--
+	}
+	for k := a; k < b; k++ {
+		if c := seg[k]; c == '.' || c == ':' {
+			return true
+		}
 	}
 	return false
 }

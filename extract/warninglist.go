@@ -207,9 +207,8 @@ func (w *Warninglist) match(ind intel.Indicator, host string, hk intel.Kind) boo
 	}
 	switch w.Type {
 	case "string":
-		if ind.Kind == intel.KindFilename {
-			v = strings.ToLower(v)
-		}
+		// Entries are lower-cased when the list is loaded; so is the value.
+		v = strings.ToLower(v)
 		return w.exact[v] || (host != "" && host != v && w.exact[host])
 	case "hostname":
 		if host == "" {

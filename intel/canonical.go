@@ -27,7 +27,7 @@ const MaxValueLen = 4096
 func Canonical(k Kind, s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if len(s) > MaxValueLen {
-		return "", fmt.Errorf("%s value of %d bytes is over the limit of %d: %w", k, len(s), MaxValueLen, ErrInvalid)
+		return "", fmt.Errorf("%s value of %d bytes is over the limit of %d: %w", k, len(s), MaxValueLen, ErrTooLarge)
 	}
 	if s == "" {
 		return "", fmt.Errorf("empty %s value: %w", k, ErrInvalid)
@@ -52,7 +52,7 @@ func Canonical(k Kind, s string) (string, error) {
 // canonical is Canonical after refanging.
 func canonical(k Kind, s string) (string, error) {
 	if len(s) > MaxValueLen {
-		return "", fmt.Errorf("%s value of %d bytes is over the limit of %d: %w", k, len(s), MaxValueLen, ErrInvalid)
+		return "", fmt.Errorf("%s value of %d bytes is over the limit of %d: %w", k, len(s), MaxValueLen, ErrTooLarge)
 	}
 	switch k {
 	case KindIPv4, KindIPv6:
