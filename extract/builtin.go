@@ -41,3 +41,22 @@ func Builtin() []*Warninglist {
 	})
 	return builtinLists
 }
+
+var (
+	refsOnce  sync.Once
+	refsIndex *listIndex
+)
+
+// builtinRefs indexes the built-in reference lists.
+func builtinRefs() *listIndex {
+	refsOnce.Do(func() {
+		var refs []*Warninglist
+		for _, w := range Builtin() {
+			if w.Reference {
+				refs = append(refs, w)
+			}
+		}
+		refsIndex = newListIndex(refs)
+	})
+	return refsIndex
+}

@@ -67,6 +67,8 @@ const (
 type Extractor struct {
 	opts  Options
 	lists []*Warninglist
+	index *listIndex // over lists
+	refs  *listIndex // over the built-in reference lists
 }
 
 // New returns an Extractor.
@@ -76,6 +78,8 @@ func New(opts Options) *Extractor {
 		e.lists = append(e.lists, Builtin()...)
 	}
 	e.lists = append(e.lists, opts.Warninglists...)
+	e.index = newListIndex(e.lists)
+	e.refs = builtinRefs()
 	if e.opts.MaxDistinct <= 0 {
 		e.opts.MaxDistinct = DefaultMaxDistinct
 	}
@@ -175,16 +179,13 @@ func (e *Extractor) ExtractString(s string) []Match {
 // warnings returns the names of the lists that match ind, skipping
 // reference lists when the author defanged the value.
 func (e *Extractor) warnings(ind intel.Indicator, defanged bool) []string {
-	var names []string
-	host := hostOf(ind)
-	hk := hostKind(host)
-	for _, w := range e.lists {
-		if w.Reference && defanged {
-			continue
-		}
-		if w.match(ind, host, hk) {
-			names = append(names, w.Name)
-		}
+	hits := e.index.match(ind, defanged)
+	if len(hits) == 0 {
+		return nil
+	}
+	names := make([]string, len(hits))
+	for i, h := range hits {
+		names[i] = e.lists[h].Name
 	}
 	return names
 }
@@ -193,12 +194,5 @@ func (e *Extractor) warnings(ind intel.Indicator, defanged bool) []string {
 // (social, sandbox, vendor sites) matches ind. It decides whether the
 // hashes in a link are sample hashes, so it ignores Options.NoBuiltin.
 func (e *Extractor) isReference(ind intel.Indicator) bool {
-	host := hostOf(ind)
-	hk := hostKind(host)
-	for _, w := range Builtin() {
-		if w.Reference && w.match(ind, host, hk) {
-			return true
-		}
-	}
-	return false
+	return len(e.refs.match(ind, false)) > 0
 }

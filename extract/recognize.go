@@ -294,8 +294,7 @@ func (s *scanner) tryHost(i, j int) bool {
 		return false
 	}
 	if looksIPv4(host) {
-		a, err := netip.ParseAddr(string(host))
-		if err != nil || !a.Is4() {
+		if !validIPv4(host) {
 			return true // 999.1.2.3 or 01.02.03.04: not an IP, and nothing else
 		}
 		if s.versionContext(i) {
@@ -307,7 +306,11 @@ func (s *scanner) tryHost(i, j int) bool {
 		if len(path) > 1 && path[0] != '\\' {
 			return s.emitAt(intel.KindURL, "http://"+string(r[i:j]), 0, i, j)
 		}
-		return s.emitAt(intel.KindIPv4, string(host), port, i, i+len(host)) || true
+		// validIPv4 accepted only canonical dotted quads: no need to
+		// canonicalise again.
+		a, b := s.span(i, i+len(host))
+		s.emit(intel.Indicator{Kind: intel.KindIPv4, Value: string(host)}, port, a, b, s.wasDefanged(i, i+len(host)))
+		return true
 	}
 	if !bytes.ContainsRune(host, '.') || !plausibleDomain(host) {
 		if len(path) > 1 {
@@ -378,6 +381,32 @@ func (s *scanner) tryBracketIPv6(i, j int) bool {
 		return s.emitAt(intel.KindURL, "http://"+string(r[i:j]), 0, i, j)
 	}
 	return s.emitAt(intel.KindIPv6, a.String(), port, i+1, e)
+}
+
+// validIPv4 reports whether b is a canonical dotted quad (no leading zeros,
+// octets up to 255), as netip formats IPv4 addresses.
+func validIPv4(b []byte) bool {
+	octets, v, digits := 0, 0, 0
+	for k := 0; k <= len(b); k++ {
+		if k == len(b) || b[k] == '.' {
+			if digits == 0 || v > 255 || digits > 1 && b[k-digits] == '0' {
+				return false
+			}
+			octets++
+			v, digits = 0, 0
+			continue
+		}
+		c := b[k]
+		if c < '0' || c > '9' {
+			return false
+		}
+		v = v*10 + int(c-'0')
+		digits++
+		if digits > 3 {
+			return false
+		}
+	}
+	return octets == 4
 }
 
 func looksIPv4(b []byte) bool {
@@ -507,17 +536,26 @@ func (s *scanner) tryHash(i, j int) bool {
 	if k == "" {
 		return false
 	}
-	for _, c := range s.rbuf[i:j] {
-		if !isHexByte(c) {
+	var buf [128]byte
+	h := buf[:j-i]
+	for n, c := range s.rbuf[i:j] {
+		switch {
+		case c >= '0' && c <= '9', c >= 'a' && c <= 'f':
+			h[n] = c
+		case c >= 'A' && c <= 'F':
+			h[n] = c + 'a' - 'A'
+		default:
 			return false
 		}
 	}
-	return s.emitAt(k, string(s.rbuf[i:j]), 0, i, j)
+	a, b := s.span(i, j)
+	s.emit(intel.Indicator{Kind: k, Value: string(h)}, 0, a, b, s.wasDefanged(i, j))
+	return true
 }
 
 func (s *scanner) tryCVE(i, j int) bool {
 	r := s.rbuf
-	if j-i < 13 || !equalFold(r[i:i+4], "cve-") {
+	if j-i < 13 || j-i > 16 || !equalFold(r[i:i+4], "cve-") || r[i+8] != '-' || !allDigits(r[i+4:i+8]) || !allDigits(r[i+9:j]) {
 		return false
 	}
 	return s.emitAt(intel.KindCVE, string(r[i:j]), 0, i, j)

@@ -124,6 +124,9 @@ func joiner(b []byte) (byte, bool) {
 	return 0, false
 }
 
+// joinerStart marks the first bytes of joiner tokens.
+var joinerStart = [256]bool{'.': true, '@': true, '[': true, '(': true, '{': true, 'd': true, 'D': true, 'a': true, 'A': true}
+
 func bracketPair(a, b byte) bool {
 	return a == '[' && b == ']' || a == '(' && b == ')' || a == '{' && b == '}'
 }
@@ -181,13 +184,13 @@ func (s *scanner) join(i int) int {
 	}
 	// Fast rejection: the next token must be a short joiner, or this one
 	// "ASN"/"AS".
-	c0 := seg[toks[i].start]
-	t1 := toks[i+1]
-	c1 := seg[t1.start]
-	if c0 != 'A' && c0 != 'a' && (t1.end-t1.start > 5 || !(c1 == '.' || c1 == '@' || c1 == '[' || c1 == '(' || c1 == '{' || c1 == 'd' || c1 == 'D' || c1 == 'a' || c1 == 'A')) {
+	t0, t1 := toks[i], toks[i+1]
+	n1 := t1.end - t1.start
+	asn := t0.end-t0.start <= 4 && (seg[t0.start] == 'A' || seg[t0.start] == 'a') && t1.mask&^(cHex|cDot|cColon|cOther) == 0
+	if !asn && (n1 > 5 || !joinerStart[seg[t1.start]]) {
 		return 0
 	}
-	if s.sameLine(toks[i], toks[i+1]) {
+	if asn && s.sameLine(t0, t1) {
 		// "ASN 63949", "ASN: 63949", "AS 63949"
 		a, b := seg[toks[i].start:toks[i].end], seg[toks[i+1].start:toks[i+1].end]
 		if (equalFold(a, "asn") || equalFold(a, "asn:") || string(a) == "AS") && allDigits(trimRightPunct(b)) && len(b) <= 10 {
@@ -336,8 +339,7 @@ func trimToken(seg []byte, a, b int) (int, int) {
 			break
 		}
 		if c == ')' || c == ']' || c == '}' {
-			open := map[byte]byte{')': '(', ']': '[', '}': '{'}[c]
-			if count(seg[a:b], open) >= count(seg[a:b], c) {
+			if count(seg[a:b], closingToOpening(c)) >= count(seg[a:b], c) {
 				// Balanced: part of the value ("…_(bar)", "1.2.3[.]4" never
 				// ends in a bracket, but "evil[.]com[.]" might not either).
 				if !(c == ']' && b-a >= 2 && seg[b-2] == '.') {
@@ -395,19 +397,21 @@ func (s *scanner) emitValue(k intel.Kind, v string, port int, start, end int, de
 	return true
 }
 
+// kindSalt separates equal values of different kinds in the fingerprint set.
+func kindSalt(k intel.Kind) uint64 {
+	var h uint64 = 14695981039346656037
+	for i := 0; i < len(k); i++ {
+		h = (h ^ uint64(k[i])) * 1099511628211
+	}
+	return h
+}
+
 func (s *scanner) emit(ind intel.Indicator, port int, start, end int, defanged bool) {
 	if s.err != nil {
 		return
 	}
-	var h maphash.Hash
-	h.SetSeed(s.seed)
-	h.WriteString(string(ind.Kind))
-	h.WriteByte(0)
-	h.WriteString(ind.Value)
-	h.WriteByte(0)
-	h.WriteByte(byte(port >> 8))
-	h.WriteByte(byte(port))
-	if !s.seen.add(h.Sum64()) {
+	fp := maphash.String(s.seed, ind.Value) ^ kindSalt(ind.Kind) ^ uint64(port)*0x9E3779B97F4A7C15
+	if !s.seen.add(fp) {
 		return
 	}
 	warn := s.e.warnings(ind, defanged)

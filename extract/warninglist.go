@@ -186,6 +186,15 @@ func compileList(src string, m mispList) (*Warninglist, error) {
 	return w, nil
 }
 
+// applies reports whether the list is for indicators of kind k (whose host,
+// for URLs and e-mail addresses, is of kind hk).
+func (w *Warninglist) applies(k, hk intel.Kind) bool {
+	if w.kinds == nil || w.kinds[k] {
+		return true
+	}
+	return (k == intel.KindURL || k == intel.KindEmail) && hk != "" && w.kinds[hk]
+}
+
 // Match reports whether the list matches the indicator.
 func (w *Warninglist) Match(ind intel.Indicator) bool {
 	host := hostOf(ind)

@@ -127,13 +127,13 @@ func canonicalHash(k Kind, s string) (string, error) {
 }
 
 func canonicalCVE(s string) (string, error) {
-	u := strings.ToUpper(s)
-	bad := fmt.Errorf("%q is not a CVE id (want CVE-YYYY-NNNN): %w", s, ErrInvalid)
-	if !strings.HasPrefix(u, "CVE-") || len(u) < 13 || len(u) > 4+4+1+7 || u[8] != '-' {
-		return "", bad
+	u := s
+	if !strings.HasPrefix(u, "CVE-") {
+		u = strings.ToUpper(s)
 	}
-	if !allDigits(u[4:8]) || !allDigits(u[9:]) || u[4] < '1' {
-		return "", bad
+	if !strings.HasPrefix(u, "CVE-") || len(u) < 13 || len(u) > 4+4+1+7 || u[8] != '-' ||
+		!allDigits(u[4:8]) || !allDigits(u[9:]) || u[4] < '1' {
+		return "", fmt.Errorf("%q is not a CVE id (want CVE-YYYY-NNNN): %w", s, ErrInvalid)
 	}
 	return u, nil
 }
@@ -190,25 +190,39 @@ func canonicalDomain(s string) (string, error) {
 	if len(d) > 253 {
 		return bad("longer than 253 characters")
 	}
-	labels := strings.Split(d, ".")
-	for _, l := range labels {
+	var tld string
+	for rest := d; ; {
+		l := rest
+		dot := strings.IndexByte(rest, '.')
+		if dot >= 0 {
+			l = rest[:dot]
+		}
 		if l == "" || len(l) > 63 {
 			return bad("empty label or label over 63 characters")
 		}
 		if l[0] == '-' || l[len(l)-1] == '-' {
 			return bad("label starts or ends with a hyphen")
 		}
-		if strings.Trim(l, "_-") == "" {
-			return bad("label has no letter or digit")
-		}
+		alnum := false
 		for i := 0; i < len(l); i++ {
 			c := l[i]
-			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			switch {
+			case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
+				alnum = true
+			case c == '-' || c == '_':
+			default:
 				return bad(fmt.Sprintf("character %q is not allowed", c))
 			}
 		}
+		if !alnum {
+			return bad("label has no letter or digit")
+		}
+		if dot < 0 {
+			tld = l
+			break
+		}
+		rest = rest[dot+1:]
 	}
-	tld := labels[len(labels)-1]
 	if allDigits(tld) {
 		return bad("the top-level domain is numeric")
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Sighting is one observation of a malware sample with its indicators: the
@@ -37,6 +38,9 @@ type Sighting struct {
 	// Indicators holds indicators whose role is unknown (a post that is
 	// not in iocast's format, parsed by the extractor).
 	Indicators []Indicator `json:"indicators,omitempty" yaml:"indicators,omitempty"`
+	// Source is where the sighting was read from: the URL of the post it
+	// was parsed from, kept as provenance. Posts do not carry it.
+	Source string `json:"source,omitempty" yaml:"source,omitempty"`
 }
 
 // Sample is one malware file, identified by its hashes.
@@ -58,8 +62,9 @@ type Endpoint struct {
 	// canonical form (refanged). Port is set for host:port endpoints.
 	Value string `json:"value" yaml:"value"`
 	Port  int    `json:"port,omitempty" yaml:"port,omitempty"`
-	// Enrichment of the endpoint's IP address.
-	Enrichment
+	// Enrichment of the endpoint's IP address. Its fields are written
+	// inline, beside value and port, in JSON and YAML alike.
+	Enrichment `yaml:",inline"`
 }
 
 // Enrichment is what is known of an IP address's network.
@@ -120,6 +125,14 @@ func (s *Sighting) Normalize() error {
 				sm.Filename = v
 			}
 		}
+		if sm.Link != "" {
+			l, err := checkLink(sm.Link)
+			if err != nil {
+				fail(fmt.Sprintf("samples[%d].link", i), err)
+			} else {
+				sm.Link = l
+			}
+		}
 		if sm.MD5 == "" && sm.SHA1 == "" && sm.SHA256 == "" && sm.SHA512 == "" && sm.Filename == "" && sm.Link == "" {
 			fail(fmt.Sprintf("samples[%d]", i), fmt.Errorf("empty sample: give at least one hash: %w", ErrInvalid))
 		}
@@ -170,6 +183,15 @@ func (s *Sighting) Normalize() error {
 			fail(fmt.Sprintf("tags[%d]", i), fmt.Errorf("tag %q must be one word without '#': %w", t, ErrInvalid))
 		}
 	}
+	for i, r := range s.References {
+		l, err := checkLink(r)
+		if err != nil {
+			fail(fmt.Sprintf("references[%d]", i), err)
+			continue
+		}
+		s.References[i] = l
+	}
+	s.Source = strings.TrimSpace(s.Source)
 	if s.TLP != "" {
 		t := strings.ToUpper(strings.TrimPrefix(strings.TrimSpace(s.TLP), "TLP:"))
 		if t == "WHITE" {
@@ -211,6 +233,21 @@ func canonicalEndpoint(v string) (string, Kind, error) {
 		return "", "", fmt.Errorf("%q is not a URL, IP address or domain: %w", v, ErrInvalid)
 	}
 	return c, KindDomain, nil
+}
+
+// checkLink trims a sample or reference link and checks that it is an
+// absolute http or https URL with a host and no spaces: the one kind of link
+// a post keeps live.
+func checkLink(l string) (string, error) {
+	l = strings.TrimSpace(l)
+	rest, ok := strings.CutPrefix(l, "https://")
+	if !ok {
+		rest, ok = strings.CutPrefix(l, "http://")
+	}
+	if !ok || rest == "" || rest[0] == '/' || strings.ContainsFunc(l, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
+		return "", fmt.Errorf("link %q is not an http or https URL: %w", l, ErrInvalid)
+	}
+	return l, nil
 }
 
 func canonicalCountry(c string) (string, error) {

@@ -19,6 +19,9 @@ type URLParts struct {
 
 // HostKind returns the kind of the URL's host: ipv4, ipv6 or domain.
 func (p URLParts) HostKind() Kind {
+	if !maybeIP(p.Host) {
+		return KindDomain
+	}
 	if a, err := netip.ParseAddr(p.Host); err == nil {
 		if a.Is4() {
 			return KindIPv4
@@ -131,4 +134,14 @@ func canonicalURL(s string) (string, error) {
 		p.Rest = strings.NewReplacer("[", "%5B", "]", "%5D").Replace(p.Rest)
 	}
 	return p.String(), nil
+}
+
+// maybeIP is a cheap test that rules out most domains before an IP parse:
+// an IP address ends in a digit, or (IPv6) contains a colon.
+func maybeIP(h string) bool {
+	if h == "" {
+		return false
+	}
+	c := h[len(h)-1]
+	return c >= '0' && c <= '9' || strings.IndexByte(h, ':') >= 0
 }
