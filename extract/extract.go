@@ -51,9 +51,9 @@ type Options struct {
 	MaxDistinct int
 }
 
-// DefaultMaxDistinct is the default Options.MaxDistinct: about 16 MiB of
+// DefaultMaxDistinct is the default Options.MaxDistinct: at most 8 MiB of
 // fingerprints.
-const DefaultMaxDistinct = 1 << 20
+const DefaultMaxDistinct = 1 << 19
 
 const (
 	// chunkSize is how much input is read at a time.
