@@ -9,10 +9,10 @@ import (
 	"github.com/iocast/iocast/internal/corpus"
 )
 
-// benchSize is the size of the generated benchmark corpus: 16 MiB of prose
+// benchSize is the size of the generated benchmark corpus: 10 MiB of prose
 // mixed with IoC lists in many defang styles, CJK and emoji
 // (internal/corpus, seed 1).
-const benchSize = 16 << 20
+const benchSize = 10 << 20
 
 var (
 	benchOnce sync.Once
