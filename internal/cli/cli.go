@@ -65,6 +65,10 @@ func (e *env) run(ctx context.Context, args []string) error {
 	switch name {
 	case "extract":
 		err = e.extract(ctx, args)
+	case "compose":
+		err = e.compose(ctx, args)
+	case "parse":
+		err = e.parsePosts(ctx, args)
 	case "version":
 		err = e.version(args)
 	case "help":

@@ -33,6 +33,39 @@ stable and documented in docs/CLI.md.`,
 		defineFn: func(fs *flag.FlagSet) { new(extractFlags).define(fs) },
 	},
 	{
+		name:    "compose",
+		args:    "FILE|-",
+		summary: "write a sighting as a post (or thread) for X, Mastodon, Bluesky",
+		help: `Compose reads one sighting (YAML or JSON, see docs/SIGHTING.md) from FILE,
+or from standard input for "-", and writes it in post format v1
+(docs/FORMAT.md) for each platform asked for: one post when it fits, else
+a thread whose parts together carry every indicator. Each part is preceded
+by a line "# PLATFORM PART/PARTS LENGTH/LIMIT".
+
+Malicious values are defanged so that no platform links them; only sample
+and reference links stay live. --format json prints
+{"platform": …, "parts": [{"text": …, "length": …, "limit": …}]}, an array
+of those for --platform all.`,
+		defineFn: func(fs *flag.FlagSet) { new(composeFlags).define(fs) },
+	},
+	{
+		name:    "parse",
+		args:    "[FILE...]",
+		summary: "read posts back into sightings",
+		help: `Parse reads a post from each FILE (standard input when none is given, or
+for "-") and prints what it says as a sighting (docs/SIGHTING.md) that
+compose accepts unchanged. Posts in format v1 are read by their sections;
+other posts fall back to the extractor, with the roles of the indicators
+unknown. Lines that cannot be read are reported on standard error with
+their position.
+
+With --jsonl-input each line of the input is {"text": …, "url": …} (or
+"parts": […] for a thread) and the url is kept as the sighting's source.
+--format json prints one sighting, or an array when there are several;
+jsonl prints one sighting per line.`,
+		defineFn: func(fs *flag.FlagSet) { new(parseFlags).define(fs) },
+	},
+	{
 		name:    "version",
 		summary: "print iocast's version",
 		help:    `Version prints "iocast VERSION".`,

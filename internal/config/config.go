@@ -24,7 +24,39 @@ import (
 type Config struct {
 	// Extract configures the extract command.
 	Extract ExtractConfig `yaml:"extract"`
+	// Compose configures the compose command.
+	Compose ComposeConfig `yaml:"compose"`
+	// Parse configures the parse command.
+	Parse ParseConfig `yaml:"parse"`
 }
+
+// ComposeConfig configures the compose command.
+type ComposeConfig struct {
+	// Platform is one of ComposePlatforms.
+	Platform string `yaml:"platform"`
+	// Lang is the label language, one of ComposeLangs.
+	Lang string `yaml:"lang"`
+	// Format is the output format, one of ComposeFormats.
+	Format string `yaml:"format"`
+	// MaxParts caps the posts of a thread; 0 means no cap.
+	MaxParts int `yaml:"max_parts"`
+	// MastodonLimit is the Mastodon instance's post length limit.
+	MastodonLimit int `yaml:"mastodon_limit"`
+}
+
+// ParseConfig configures the parse command.
+type ParseConfig struct {
+	// Format is the output format, one of ParseFormats.
+	Format string `yaml:"format"`
+}
+
+// Choices of the compose and parse commands; the first is the default.
+var (
+	ComposePlatforms = []string{"x", "mastodon", "bluesky", "all"}
+	ComposeLangs     = []string{"en", "ja"}
+	ComposeFormats   = []string{"text", "json"}
+	ParseFormats     = []string{"json", "jsonl"}
+)
 
 // ExtractConfig configures the extract command.
 type ExtractConfig struct {
@@ -49,6 +81,8 @@ var ExtractFormats = []string{"text", "jsonl", "csv"}
 func Default() Config {
 	return Config{
 		Extract: ExtractConfig{Format: ExtractFormats[0]},
+		Compose: ComposeConfig{Platform: ComposePlatforms[0], Lang: ComposeLangs[0], Format: ComposeFormats[0], MastodonLimit: 500},
+		Parse:   ParseConfig{Format: ParseFormats[0]},
 	}
 }
 
@@ -61,12 +95,45 @@ func CheckExtractFormat(f string) error {
 	return fmt.Errorf("%w format %q: want %s", intel.ErrInvalid, f, strings.Join(ExtractFormats, ", "))
 }
 
+// CheckChoice returns an error wrapping intel.ErrInvalid unless v is one
+// of choices; what names the value ("format", "platform").
+func CheckChoice(what, v string, choices []string) error {
+	if slices.Contains(choices, v) {
+		return nil
+	}
+	return fmt.Errorf("%w %s %q: want %s", intel.ErrInvalid, what, v, strings.Join(choices, ", "))
+}
+
+// CheckCount returns an error wrapping intel.ErrInvalid when n is below min.
+func CheckCount(what string, n, min int) error {
+	if n < min {
+		return fmt.Errorf("%w %s %d: want at least %d", intel.ErrInvalid, what, n, min)
+	}
+	return nil
+}
+
 // validate checks values that have a fixed set of choices. key returns the
 // position to name in an error ("config.yaml:3" or "IOCAST_EXTRACT_FORMAT")
 // for a dotted key.
 func (c *Config) validate(where func(key string) string) error {
 	if err := CheckExtractFormat(c.Extract.Format); err != nil {
 		return fmt.Errorf("%s: %w", where("extract.format"), err)
+	}
+	checks := []struct {
+		key string
+		err error
+	}{
+		{"compose.platform", CheckChoice("platform", c.Compose.Platform, ComposePlatforms)},
+		{"compose.lang", CheckChoice("lang", c.Compose.Lang, ComposeLangs)},
+		{"compose.format", CheckChoice("format", c.Compose.Format, ComposeFormats)},
+		{"compose.max_parts", CheckCount("max_parts", c.Compose.MaxParts, 0)},
+		{"compose.mastodon_limit", CheckCount("mastodon_limit", c.Compose.MastodonLimit, 1)},
+		{"parse.format", CheckChoice("format", c.Parse.Format, ParseFormats)},
+	}
+	for _, ch := range checks {
+		if ch.err != nil {
+			return fmt.Errorf("%s: %w", where(ch.key), ch.err)
+		}
 	}
 	return nil
 }

@@ -264,6 +264,12 @@ func TestEnvVar(t *testing.T) {
 		"extract.all":                     "IOCAST_EXTRACT_ALL",
 		"extract.warninglists":            "IOCAST_EXTRACT_WARNINGLISTS",
 		"extract.no_builtin_warninglists": "IOCAST_EXTRACT_NO_BUILTIN_WARNINGLISTS",
+		"compose.platform":                "IOCAST_COMPOSE_PLATFORM",
+		"compose.lang":                    "IOCAST_COMPOSE_LANG",
+		"compose.format":                  "IOCAST_COMPOSE_FORMAT",
+		"compose.max_parts":               "IOCAST_COMPOSE_MAX_PARTS",
+		"compose.mastodon_limit":          "IOCAST_COMPOSE_MASTODON_LIMIT",
+		"parse.format":                    "IOCAST_PARSE_FORMAT",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
