@@ -102,6 +102,9 @@ func TestContexts(t *testing.T) {
 		{"windows path", `C:\Users\Public\mal.exe`, []found{{"filename", "mal.exe", 0, false}}},
 		{"cve before period", "Exploited CVE-2021-44228. Hosted on ASN: AS63949.", []found{{"cve", "CVE-2021-44228", 0, false}, {"asn", "AS63949", 0, false}}},
 		{"key=value hash", "md5=da1c9006b493d7e95db4d354c5f0e99f", []found{{"md5", "da1c9006b493d7e95db4d354c5f0e99f", 0, false}}},
+		{"cjk idn defanged", "・ログイン確認[.]com へ誘導", []found{{"domain", "xn--eckxa6p0a9892gimwa.com", 0, true}}},
+		{"cjk idn full-width dot", "・セキュリティ更新．net", []found{{"domain", "xn--dckta5b5b2j4a1907fbec.net", 0, true}}},
+		{"cjk idn url", "hxxps://ログイン確認[.]com/member/login", []found{{"url", "https://xn--eckxa6p0a9892gimwa.com/member/login", 0, true}}},
 		{"duplicates once", "evil.com evil[.]com EVIL.COM", []found{{"domain", "evil.com", 0, false}}},
 	}
 	e := New(Options{})
@@ -133,6 +136,7 @@ func TestFalsePositives(t *testing.T) {
 		{"fediverse handle", "@alice@infosec.exchange"},
 		{"look at prose", "look at the report"},
 		{"sentence abbreviations", "e.g. i.e. U.S. etc. Node.js"},
+		{"japanese sentence end", "メールを送信していました。ZIPファイル内には文書が含まれていました。"},
 		{"prose", "The actor used spear-phishing e-mails with a lure about a research meeting."},
 	}
 	e := New(Options{})

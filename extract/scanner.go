@@ -28,6 +28,7 @@ type scanner struct {
 	// to the text passed to AppendRefang.
 	rebaseFrom int
 	defanged   bool
+	emitted    int // matches reported so far
 }
 
 func newScanner(e *Extractor, fn func(Match) error) *scanner {
@@ -73,10 +74,13 @@ func interesting(seg []byte, t token) bool {
 		return true // AS63949, CVE-2023-1234
 	}
 	if t.mask&(cDot|cColon) == 0 {
-		return false
+		return wideDotAt(seg, t.start-3)
 	}
 	if a > t.start && seg[a-1] == '.' && t.start > 0 && seg[t.start-1] >= 0x80 {
 		return true // perhaps "請求書" + ".docx"
+	}
+	if wideDotAt(seg, t.start-3) {
+		return true // perhaps "セキュリティ更新" + "．" + "net"
 	}
 	// Only dots and colons: ignore them at the ends ("end.", "C2:").
 	for b > a && (seg[b-1] == '.' || seg[b-1] == ':') {
@@ -366,7 +370,7 @@ func count(b []byte, c byte) int {
 func (s *scanner) candidate(a, b int) {
 	seg := s.seg
 	// A file name glued to CJK text: "請求書.docx".
-	if a > 0 && seg[a-1] >= 0x80 && s.cjkFilename(a, b) {
+	if a > 0 && seg[a-1] >= 0x80 && (s.cjkFilename(a, b) || s.cjkDomain(a, b)) {
 		return
 	}
 	bracketed := seg[a] == '[' && bytes.Contains(seg[a:b], []byte("]:")) && bytes.Count(seg[a:b], []byte{':'}) >= 3
@@ -427,5 +431,6 @@ func (s *scanner) emit(ind intel.Indicator, port int, start, end int, defanged b
 		Port:           port,
 		Warnings:       warn,
 	}
+	s.emitted++
 	s.err = s.fn(m)
 }
