@@ -1,0 +1,191 @@
+package sightingio
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/iocast/iocast/intel"
+	"go.yaml.in/yaml/v3"
+)
+
+var (
+	sightingType = reflect.TypeFor[intel.Sighting]()
+	timeType     = reflect.TypeFor[time.Time]()
+)
+
+// fieldOf returns the field of struct type t read from key, looking into
+// inline (embedded) structs.
+func fieldOf(t reflect.Type, key string) (reflect.StructField, bool) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		tag, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if f.Anonymous && strings.Contains(opts, "inline") {
+			if g, ok := fieldOf(f.Type, key); ok {
+				return g, true
+			}
+			continue
+		}
+		if tag == "" {
+			tag = strings.ToLower(f.Name)
+		}
+		if tag == key {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
+}
+
+// fieldNames lists the keys of struct type t, inline fields included.
+func fieldNames(t reflect.Type) []string {
+	var names []string
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		switch {
+		case !f.IsExported() || tag == "-":
+		case f.Anonymous && strings.Contains(opts, "inline"):
+			names = append(names, fieldNames(f.Type)...)
+		default:
+			names = append(names, tag)
+		}
+	}
+	return names
+}
+
+// checkFields reports every key of n that t has no field for, and records
+// the line of every field by path ("c2[1].value").
+func checkFields(n *yaml.Node, t reflect.Type, prefix, file string, lines map[string]int) []error {
+	for n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	var errs []error
+	switch {
+	case t.Kind() == reflect.Struct && t != timeType && n.Kind == yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			full := join(prefix, k.Value)
+			f, ok := fieldOf(t, k.Value)
+			if !ok {
+				msg := fmt.Sprintf("unknown field %q", full) + suggest(k.Value, fieldNames(t))
+				errs = append(errs, &Error{File: file, Line: k.Line, Msg: msg, Err: intel.ErrInvalid})
+				continue
+			}
+			lines[full] = k.Line
+			errs = append(errs, checkFields(v, f.Type, full, file, lines)...)
+		}
+	case t.Kind() == reflect.Slice && n.Kind == yaml.SequenceNode:
+		for i, item := range n.Content {
+			p := prefix + "[" + strconv.Itoa(i) + "]"
+			lines[p] = item.Line
+			errs = append(errs, checkFields(item, t.Elem(), p, file, lines)...)
+		}
+	}
+	return errs
+}
+
+func join(prefix, name string) string {
+	if prefix == "" {
+		return name
+	}
+	return prefix + "." + name
+}
+
+var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+
+// yamlError turns the yaml package's "line N: msg" errors into Errors.
+func yamlError(file string, err error) error {
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		var errs []error
+		for _, e := range te.Errors {
+			errs = append(errs, lineError(file, e))
+		}
+		return errors.Join(errs...)
+	}
+	return lineError(file, err.Error())
+}
+
+func lineError(file, msg string) *Error {
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		return &Error{File: file, Line: line, Msg: m[2], Err: intel.ErrInvalid}
+	}
+	return &Error{File: file, Msg: strings.TrimPrefix(msg, "yaml: "), Err: intel.ErrInvalid}
+}
+
+// jsonError places encoding/json's errors at their line.
+func jsonError(file string, data []byte, err error) error {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return &Error{File: file, Line: lineAt(data, se.Offset), Msg: se.Error(), Err: intel.ErrInvalid}
+	case errors.As(err, &te):
+		msg := fmt.Sprintf("field %q: cannot read JSON %s as %s", te.Field, te.Value, te.Type)
+		return &Error{File: file, Line: lineAt(data, te.Offset), Msg: msg, Err: intel.ErrInvalid}
+	}
+	msg := strings.TrimPrefix(err.Error(), "json: ")
+	if k, ok := strings.CutPrefix(msg, "unknown field "); ok {
+		// Only reached when the YAML pass could not read the JSON; find the key.
+		key, _ := strconv.Unquote(k)
+		line := 0
+		if i := strings.Index(string(data), strconv.Quote(key)); i >= 0 {
+			line = lineAt(data, int64(i))
+		}
+		return &Error{File: file, Line: line, Msg: "unknown field " + k, Err: intel.ErrInvalid}
+	}
+	return &Error{File: file, Msg: msg, Err: intel.ErrInvalid}
+}
+
+// lineAt returns the 1-based line of byte offset off.
+func lineAt(data []byte, off int64) int {
+	off = min(max(off, 0), int64(len(data)))
+	return 1 + strings.Count(string(data[:off]), "\n")
+}
+
+// suggest returns `; did you mean "x"?` for the candidate closest to s.
+func suggest(s string, candidates []string) string {
+	best, bestD := "", 3
+	for _, c := range candidates {
+		if d := distance(s, c); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf("; did you mean %q?", best)
+}
+
+// distance is the Levenshtein distance between a and b.
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

@@ -1,0 +1,309 @@
+package postfmt
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/iocast/iocast/intel"
+)
+
+// cleanLine drops a CR, turns tabs, no-break and ideographic spaces into
+// spaces, squeezes runs of spaces, trims, and drops the trailing
+// pic.twitter.com / pic.x.com links that X appends to embedded tweets.
+func cleanLine(l string) string {
+	simple := len(l) == 0 || l[0] != ' ' && l[len(l)-1] != ' '
+	for i := 0; simple && i < len(l); i++ {
+		switch c := l[i]; {
+		case c == '\r' || c == '\t' || c == ' ' && l[i+1] == ' ':
+			simple = false
+		case c == 0xC2 && i+1 < len(l) && l[i+1] == 0xA0: // no-break space
+			simple = false
+		case c == 0xE3 && i+2 < len(l) && l[i+1] == 0x80 && l[i+2] == 0x80: // ideographic space
+			simple = false
+		}
+	}
+	if !simple {
+		var b strings.Builder
+		space := true
+		for _, r := range l {
+			if r == '\r' || r == '\t' || r == 0xA0 || r == 0x3000 || r == ' ' {
+				if !space {
+					b.WriteByte(' ')
+				}
+				space = true
+				continue
+			}
+			b.WriteRune(r)
+			space = false
+		}
+		l = strings.TrimSuffix(b.String(), " ")
+	}
+	if !strings.Contains(l, "pic.") {
+		return l
+	}
+	for {
+		i := strings.LastIndexByte(l, ' ') + 1
+		last := l[i:]
+		if !strings.HasPrefix(last, "pic.twitter.com/") && !strings.HasPrefix(last, "pic.x.com/") {
+			return l
+		}
+		l = strings.TrimSuffix(l[:i], " ")
+	}
+}
+
+// isAttribution reports the "— Name (@handle) date" line of an embedded
+// tweet.
+func isAttribution(l string) bool {
+	for _, p := range []string{"— ", "―", "-- ", "—"} {
+		if strings.HasPrefix(l, p) {
+			return strings.Contains(l, "(@")
+		}
+	}
+	return false
+}
+
+// parseMarker reads a thread marker "(2/3)", "(3/3, 5 more left out)" or
+// "(3/3, 他5件省略)".
+func parseMarker(l string) (k, n, left int, ok bool) {
+	if len(l) < 5 || l[0] != '(' || l[len(l)-1] != ')' {
+		return 0, 0, 0, false
+	}
+	in := l[1 : len(l)-1]
+	in, rest, _ := strings.Cut(in, ",")
+	ks, ns, found := strings.Cut(in, "/")
+	if !found {
+		return 0, 0, 0, false
+	}
+	k, err1 := strconv.Atoi(ks)
+	n, err2 := strconv.Atoi(ns)
+	if err1 != nil || err2 != nil || k < 1 || n < k {
+		return 0, 0, 0, false
+	}
+	if rest = strings.TrimSpace(rest); rest != "" {
+		num := strings.TrimSuffix(rest, " more left out")
+		if num == rest {
+			num = strings.TrimSuffix(strings.TrimPrefix(rest, "他"), "件省略")
+		}
+		left, err1 = strconv.Atoi(num)
+		if err1 != nil || left < 0 {
+			return 0, 0, 0, false
+		}
+	}
+	return k, n, left, true
+}
+
+// creditPrefixes open a credit line, lower-cased.
+var creditPrefixes = []string{"h/t to ", "h/t ", "ht to ", "hat tip to ", "thanks to ", "credit: ", "credit to ", "情報提供: ", "情報提供:", "情報提供：", "提供: "}
+
+func creditLine(l string) (string, bool) {
+	switch l[0] | 0x20 {
+	case 'h', 't', 'c', 0xE6 | 0x20: // 0xE6: 情 and 提
+	default:
+		return "", false
+	}
+	for _, p := range creditPrefixes {
+		if len(l) > len(p) && strings.EqualFold(l[:len(p)], p) {
+			return strings.TrimSpace(l[len(p):]), true
+		}
+	}
+	return "", false
+}
+
+// isEmojiToken reports a run of pictographs (the alert: 🚨⚡, ❗, 🔥…).
+func isEmojiToken(t string) bool {
+	if t == "" {
+		return false
+	}
+	for _, r := range t {
+		if !(unicode.Is(unicode.So, r) || unicode.Is(unicode.Sk, r) || r == 0xFE0F || r == 0x200D || r == 0x20E3) {
+			return false
+		}
+	}
+	return true
+}
+
+// headerLine reads "🚨⚡ #LODEINFO #tag (🇯🇵)": alert emoji, hashtags,
+// target flags in parentheses, in that order, each optional but not all.
+func (p *parser) headerLine(l string) bool {
+	if c := l[0]; c != '#' && c < utf8.RuneSelf {
+		return false // a header opens with an emoji or a hashtag
+	}
+	toks := strings.Split(l, " ")
+	i := 0
+	for i < len(toks) && isEmojiToken(toks[i]) {
+		if _, isMarker := markerSections[strings.TrimSuffix(toks[i], "\uFE0F")]; isMarker {
+			return false
+		}
+		i++
+	}
+	var tags, targets []string
+	for ; i < len(toks) && len(toks[i]) > 1 && (toks[i][0] == '#' || strings.HasPrefix(toks[i], "＃")); i++ {
+		h := Hashtag(strings.TrimPrefix(strings.TrimPrefix(toks[i], "#"), "＃"))
+		if h == "" {
+			return false
+		}
+		tags = append(tags, h)
+	}
+	if i < len(toks) {
+		t := toks[i]
+		if len(t) < 3 || t[0] != '(' || t[len(t)-1] != ')' {
+			return false
+		}
+		codes, ok := flagCountries(t[1 : len(t)-1])
+		if !ok {
+			return false
+		}
+		targets = codes
+		i++
+	}
+	if i < len(toks) || i == 0 {
+		return false
+	}
+	p.hashtags = append(p.hashtags, tags...)
+	for _, c := range targets {
+		if !p.seenTarget[c] {
+			p.seenTarget[c] = true
+			p.s.Targets = append(p.s.Targets, c)
+		}
+	}
+	return true
+}
+
+// labelLine splits "Label:" or "Label: value" (also with a full-width
+// colon). Labels are at most 20 bytes of letters, digits, spaces, '&'
+// and '-'.
+func labelLine(l string) (name, rest string, ok bool) {
+	i := strings.IndexAny(l, ":：")
+	if i <= 0 || i > 24 {
+		return "", "", false
+	}
+	name = strings.TrimSpace(l[:i])
+	for _, r := range name {
+		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == ' ' || r == '&' || r == '-' || r == '/') {
+			return "", "", false
+		}
+	}
+	_, w := utf8.DecodeRuneInString(l[i:])
+	rest = strings.TrimSpace(l[i+w:])
+	if strings.HasPrefix(rest, "//") {
+		return "", "", false // a URL, not a label
+	}
+	return name, rest, name != ""
+}
+
+// markerItem splits "🌍 value" into its marker and value.
+func markerItem(l string) (marker, rest string, ok bool) {
+	tok, rest, _ := strings.Cut(l, " ")
+	tok = strings.TrimSuffix(tok, "\uFE0F")
+	if _, ok := markerSections[tok]; !ok {
+		// A marker glued to its value: "🌍http[:]//…".
+		for m := range markerSections {
+			if v, found := strings.CutPrefix(l, m); found {
+				return m, strings.TrimSpace(strings.TrimPrefix(v, "\uFE0F")), true
+			}
+		}
+		return "", "", false
+	}
+	return tok, strings.TrimSpace(rest), true
+}
+
+// link reads a sample or reference link, refanging it.
+func link(v string) (string, bool) {
+	v = intel.Refang(strings.TrimSpace(v))
+	rest, ok := strings.CutPrefix(v, "https://")
+	if !ok {
+		rest, ok = strings.CutPrefix(v, "http://")
+	}
+	if !ok || rest == "" || rest[0] == '/' || strings.ContainsFunc(v, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
+		return "", false
+	}
+	return v, true
+}
+
+// hash reads one hash; its kind is its length.
+func (p *parser) hash(v string) bool {
+	v = strings.TrimSpace(v)
+	k := intel.HashKind(len(v))
+	if k == "" {
+		return false
+	}
+	c, err := intel.Canonical(k, v)
+	if err != nil {
+		return false
+	}
+	sec := map[intel.Kind]section{intel.KindMD5: secMD5, intel.KindSHA1: secSHA1, intel.KindSHA256: secSHA256, intel.KindSHA512: secSHA512}[k]
+	p.lists[sec] = append(p.lists[sec], c)
+	return true
+}
+
+// ioc reads "value" or "value (kind)".
+func (p *parser) ioc(v string) bool {
+	if i := strings.LastIndex(v, " ("); i > 0 && strings.HasSuffix(v, ")") {
+		if k, err := intel.ParseKind(v[i+2 : len(v)-1]); err == nil {
+			ind, err := intel.New(k, v[:i])
+			if err != nil {
+				return false
+			}
+			p.s.Indicators = append(p.s.Indicators, ind)
+			return true
+		}
+	}
+	ind, err := intel.Parse(v)
+	if err != nil {
+		return false
+	}
+	p.s.Indicators = append(p.s.Indicators, ind)
+	return true
+}
+
+// familyLine reads "LODEINFO (v0.6.2) aka A, B", or the compact
+// "HUI Loader (d839ab2c2ea8f082f98478cb552d6709)" whose parentheses hold
+// the sample's hash.
+func (p *parser) familyLine(v string) bool {
+	var aliases []string
+	if i := indexFold(v, " aka "); i >= 0 {
+		for _, a := range strings.Split(v[i+5:], ",") {
+			if a = strings.TrimSpace(a); a != "" {
+				aliases = append(aliases, a)
+			}
+		}
+		v = strings.TrimSpace(v[:i])
+	}
+	name, version := v, ""
+	if strings.HasSuffix(v, ")") {
+		if i := strings.LastIndex(v, " ("); i >= 0 {
+			name, version = strings.TrimSpace(v[:i]), strings.TrimSpace(v[i+2:len(v)-1])
+		} else if strings.HasPrefix(v, "(") {
+			name, version = "", strings.TrimSpace(v[1:len(v)-1])
+		}
+	}
+	if name == "" || strings.ContainsAny(name, "(),") {
+		return false
+	}
+	if k := intel.HashKind(len(version)); k != "" {
+		if p.hash(version) {
+			version = ""
+		}
+	}
+	if p.famItem {
+		if !strings.EqualFold(p.s.Family, name) {
+			p.problem("second family %q after %q", name, p.s.Family)
+		}
+		return true
+	}
+	p.famItem = true
+	p.s.Family, p.s.Version, p.s.Aliases = name, version, aliases
+	return true
+}
+
+// indexFold is strings.Index, ignoring ASCII case.
+func indexFold(s, sub string) int {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
+			return i
+		}
+	}
+	return -1
+}
