@@ -53,6 +53,7 @@ func extractURLs(s string, r urlRules, dst []Span) []Span {
 		return dst
 	}
 	lastDot := strings.LastIndexByte(s, '.')
+	nextDot, nextSpace := -1, -1
 	for i := 0; i < len(s); {
 		if i >= lastDot {
 			break // every domain needs a dot after its start
@@ -64,6 +65,18 @@ func extractURLs(s string, r urlRules, dst []Span) []Span {
 			c, w = utf8.DecodeRuneInString(s[i:])
 		} else if i > 0 && !asciiPrecedesURL[c] {
 			i++
+			continue
+		}
+		// A URL's domain holds a dot before any white space: skip words
+		// without one at once.
+		if nextDot < i {
+			nextDot = i + strings.IndexByte(s[i:], '.')
+		}
+		if nextSpace <= i {
+			nextSpace = indexASCIISpace(s, i+w)
+		}
+		if nextDot > nextSpace {
+			i = nextSpace
 			continue
 		}
 		if precedesURL(c) {
@@ -80,6 +93,18 @@ func extractURLs(s string, r urlRules, dst []Span) []Span {
 		i = m.end
 	}
 	return dst
+}
+
+// indexASCIISpace returns the index of the first ASCII white space in s at
+// or after from, or len(s).
+func indexASCIISpace(s string, from int) int {
+	for k := from; k < len(s); k++ {
+		switch s[k] {
+		case ' ', '\n', '\t', '\r', '\f', '\v':
+			return k
+		}
+	}
+	return len(s)
 }
 
 // urlMatch is one match of the URL expression, before validation.
@@ -124,6 +149,21 @@ func finishURL(s string, m urlMatch, r urlRules) urlMatch {
 		re = mastodonPathQuery
 	}
 	m.pathEnd = e
+	if e < len(s) && s[e] == '/' {
+		// Fast path for the common plain path ("/MvDcBjsfwV", "/a/b/"):
+		// ASCII letters, digits and slashes up to white space or the end
+		// match the path expression whole.
+		k := e
+		for k < len(s) && (isDigit(s[k]) || s[k] == '/' || s[k]|0x20 >= 'a' && s[k]|0x20 <= 'z') {
+			k++
+		}
+		if k == len(s) || s[k] == ' ' || s[k] == '\n' || s[k] == '\t' || s[k] == '\r' {
+			m.hasPath = true
+			m.pathEnd = k
+			m.end = k
+			return m
+		}
+	}
 	if e < len(s) && (s[e] == '/' || s[e] == '?') {
 		loc := re.FindStringSubmatchIndex(s[e:])
 		if loc != nil {
