@@ -87,6 +87,10 @@ func matchEmoji(s string, i int) int {
 // twemoji-parser's global scan finds it, or (-1, -1).
 func nextEmoji(s string, i int) (int, int) {
 	for i < len(s) {
+		if b := s[i]; b < 0x80 && b != '#' && b != '*' && (b < '0' || b > '9') {
+			i++ // ASCII that cannot start an emoji
+			continue
+		}
 		if mayStartEmoji(s, i) {
 			if e := matchEmoji(s, i); e > 0 {
 				return i, e
