@@ -104,7 +104,7 @@ func Compose(s *intel.Sighting, opts Options) (*Post, error) {
 			all[i] = i
 		}
 		r := c.render(all, true, "")
-		if r.length = lim.Length(r.text); lim.fitsLength(r.text, r.length) {
+		if r.length, r.links, r.linksKnown = lim.measure(r.text); lim.fitsLength(r.text, r.length) {
 			return c.finish(level, []rendered{r}, 0)
 		}
 	}
@@ -129,15 +129,19 @@ func Compose(s *intel.Sighting, opts Options) (*Post, error) {
 func (c *composer) finish(level int, parts []rendered, left int) (*Post, error) {
 	p := &Post{Platform: c.lim.Name, Level: level, LeftOut: left, Parts: make([]Part, len(parts))}
 	for i, r := range parts {
-		if err := c.checkLinks(r); err != nil {
-			return nil, err
-		}
 		if r.length == 0 {
-			r.length = c.lim.Length(r.text)
+			r.length, r.links, r.linksKnown = c.lim.measure(r.text)
 		}
 		p.Parts[i] = Part{Text: r.text, Length: r.length, Limit: c.lim.Max}
 		if c.lim.Name == PlatformBluesky {
 			p.Parts[i].Facets = BlueskyFacets(r.text)
+			r.links, r.linksKnown = facetLinks(p.Parts[i].Facets), true
+		}
+		if !r.linksKnown {
+			r.links = c.lim.Links(r.text)
+		}
+		if err := c.checkLinks(r); err != nil {
+			return nil, err
 		}
 	}
 	return p, nil
@@ -151,7 +155,7 @@ func (l Limit) fitsLength(s string, n int) bool {
 // checkLinks returns an error unless every span the platform links lies
 // inside a sample or reference link.
 func (c *composer) checkLinks(r rendered) error {
-	for _, l := range c.lim.Links(r.text) {
+	for _, l := range r.links {
 		ok := false
 		for _, lv := range r.live {
 			if lv.Start <= l.Start && l.End <= lv.End {
@@ -165,6 +169,17 @@ func (c *composer) checkLinks(r rendered) error {
 		}
 	}
 	return nil
+}
+
+// facetLinks returns the spans of the link facets.
+func facetLinks(fs []Facet) []Span {
+	var out []Span
+	for _, f := range fs {
+		if f.Kind == FacetLink {
+			out = append(out, Span{Start: f.ByteStart, End: f.ByteEnd})
+		}
+	}
+	return out
 }
 
 // cloneSighting copies s deeply enough for Normalize not to touch s.
@@ -218,6 +233,9 @@ func checkCarriable(s *intel.Sighting) error {
 	}
 	oneLine("credit", s.Credit)
 	for i, e := range s.C2 {
+		if e.ISP == "" {
+			continue
+		}
 		if oneLine(fmt.Sprintf("c2[%d].isp", i), e.ISP) && strings.ContainsFunc(e.ISP, isRegional) {
 			bad(fmt.Sprintf("c2[%d].isp", i), e.ISP, "cannot hold flag emoji")
 		}

@@ -69,6 +69,21 @@ func (l Limit) Length(s string) int {
 	return 0
 }
 
+// measure returns Length(s) and, where the platform's rules find its links
+// in the same pass, Links(s) (ok set); otherwise ok is false and the caller
+// asks Links.
+func (l Limit) measure(s string) (n int, links []Span, ok bool) {
+	switch l.Name {
+	case PlatformX:
+		r, links, nfc := xParse(s, XConfigV3, nil)
+		return r.WeightedLength, links, nfc
+	case PlatformMastodon:
+		links := MastodonLinks(s)
+		return mastodonLength(s, links), links, true
+	}
+	return l.Length(s), nil, false
+}
+
 // Fits reports whether s is within l: non-empty, at most Max, and at most
 // MaxBytes bytes when MaxBytes is set.
 func (l Limit) Fits(s string) bool {

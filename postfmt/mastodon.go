@@ -15,7 +15,11 @@ const mastodonURLLength = 23
 // by 23 characters and every remote mention @user@domain by @user. Compare
 // it with the instance's limit (MastodonLimit.Max by default).
 func MastodonLength(s string) int {
-	urls := MastodonLinks(s)
+	return mastodonLength(s, MastodonLinks(s))
+}
+
+// mastodonLength is MastodonLength given MastodonLinks(s).
+func mastodonLength(s string, urls []Span) int {
 	mentions := mastodonMentions(s, urls)
 	if len(urls) == 0 && len(mentions) == 0 {
 		return graphemeCount(s)

@@ -41,6 +41,10 @@ type rendered struct {
 	text   string
 	live   []Span
 	length int // the platform's length of text, 0 until measured
+	// links are the spans the platform links in text, when measuring
+	// found them (linksKnown).
+	links      []Span
+	linksKnown bool
 }
 
 func newComposer(src *intel.Sighting, lim Limit, lab labelSet) (*composer, error) {

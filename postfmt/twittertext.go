@@ -73,12 +73,19 @@ func XWeightedLength(s string) int {
 // TransformedURLLength, emoji sequences weigh DefaultWeight when
 // EmojiParsing is set, and other code points weigh by cfg.Ranges.
 func XParse(s string, cfg XConfig) XResult {
+	r, _, _ := xParse(s, cfg, nil)
+	return r
+}
+
+// xParse is XParse that also appends to links the URL spans it found. They
+// are XLinks(s) when s is in NFC, and then nfc is set.
+func xParse(s string, cfg XConfig, links []Span) (r XResult, _ []Span, nfc bool) {
 	t := s
 	if !isASCII(s) && !norm.NFC.IsNormalString(s) {
 		t = norm.NFC.String(s)
 	}
-	var buf [4]Span
-	urls := extractURLs(t, xURLRules, buf[:0])
+	urls := extractURLs(t, xURLRules, links)
+	links, nfc = urls, t == s
 	emStart, emEnd := -1, -1
 	if cfg.EmojiParsing {
 		emStart, emEnd = nextEmoji(t, 0)
@@ -132,7 +139,7 @@ func XParse(s string, cfg XConfig) XResult {
 	if len(t) != len(s) || t != s {
 		n16 = utf16Len(s)
 	}
-	r := XResult{
+	r = XResult{
 		WeightedLength: wl,
 		Valid:          valid && wl > 0 && wl <= cfg.MaxWeightedLength,
 		ValidRangeEnd:  validIndex + n16 - cu,
@@ -143,7 +150,7 @@ func XParse(s string, cfg XConfig) XResult {
 	if len(s) > 0 {
 		r.DisplayRangeEnd = n16 - 1
 	}
-	return r
+	return r, links, nfc
 }
 
 // weight returns the weight of one code point; those above U+FFFF take the
