@@ -33,11 +33,11 @@ func Canonical(k Kind, s string) (string, error) {
 		return "", fmt.Errorf("empty %s value: %w", k, ErrInvalid)
 	}
 	opts := RefangOptions{Words: k != KindFilename}
-	if out, _, changed := AppendRefang(nil, nil, []byte(s), opts); changed {
+	if out, _, changed := appendRefang(nil, nil, s, opts, true); changed {
 		s = string(out)
 		// A value that still refangs after one pass ("a[[.]]b") is
 		// ambiguous: its defanged form would not round-trip.
-		if _, _, again := AppendRefang(nil, nil, out, opts); again {
+		if _, _, again := appendRefang(nil, nil, out, opts, true); again {
 			return "", fmt.Errorf("%q is ambiguously defanged: %w", s, ErrInvalid)
 		}
 	}

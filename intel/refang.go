@@ -15,7 +15,7 @@ package intel
 // are ordinary words. The extractor applies the same rules to candidate
 // tokens only. Refang(Defang(k, v)) == v for every canonical value v.
 func Refang(s string) string {
-	out, _, changed := AppendRefang(nil, nil, []byte(s), RefangOptions{Words: true})
+	out, _, changed := appendRefang(nil, nil, s, RefangOptions{Words: true}, true)
 	if !changed {
 		return s
 	}
@@ -35,135 +35,106 @@ type RefangOptions struct {
 // that a span of the output maps back to a span of the input. changed
 // reports whether anything was refanged.
 func AppendRefang(dst []byte, pos []int32, src []byte, opts RefangOptions) (out []byte, outPos []int32, changed bool) {
-	emit := func(b byte, at int) {
-		dst = append(dst, b)
-		if pos != nil {
-			pos = append(pos, int32(at))
-		}
-	}
-	emitStr := func(s string, at int) {
-		for k := 0; k < len(s); k++ {
-			emit(s[k], at)
-		}
-	}
+	return appendRefang(dst, pos, src, opts, false)
+}
+
+// text is what the refanger reads: a string or a byte slice.
+type text interface{ ~string | ~[]byte }
+
+// appendRefang is AppendRefang over a string or a byte slice. Bytes that
+// need no change are copied in runs, only up to the last change when
+// onlyIfChanged is set (Refang then returns its input as it is).
+func appendRefang[S text](dst []byte, pos []int32, src S, opts RefangOptions, onlyIfChanged bool) (out []byte, outPos []int32, changed bool) {
 	n := len(src)
+	from := 0 // src[from:i] is still to be copied
+	flush := func(i int) {
+		dst = append(dst, src[from:i]...)
+		if pos != nil {
+			for k := from; k < i; k++ {
+				pos = append(pos, int32(k))
+			}
+		}
+	}
+	// replace emits rep for the w source bytes at i.
+	replace := func(i, w int, rep string) {
+		flush(i)
+		dst = append(dst, rep...)
+		if pos != nil {
+			for k := 0; k < len(rep); k++ {
+				pos = append(pos, int32(i))
+			}
+		}
+		from = i + w
+		changed = true
+	}
 	for i := 0; i < n; {
 		c := src[i]
 		if !refangSpecial[c] {
-			// Copy the run of ordinary bytes at once.
-			j := i + 1
-			for j < n && !refangSpecial[src[j]] {
-				j++
-			}
-			dst = append(dst, src[i:j]...)
-			if pos != nil {
-				for k := i; k < j; k++ {
-					pos = append(pos, int32(k))
-				}
-			}
-			i = j
+			i++
 			continue
 		}
+		w, rep := 0, ""
 		switch c {
 		case '[', '(', '{':
 			if c == '[' && i+1 < n && src[i+1] == ']' && i > 0 && src[i-1] == '.' {
-				i += 2 // "162.33.178.[]206"
-				changed = true
-				continue
-			}
-			if w, rep := bracketDefang(src, i); w > 0 {
-				emitStr(rep, i)
-				i += w
-				changed = true
-				continue
+				w = 2 // "162.33.178.[]206"
+			} else {
+				w, rep = bracketDefang(src, i)
 			}
 		case ']', ')', '}':
 			// A stray closing bracket glued to a dot: "evil.]com".
 			if i > 0 && src[i-1] == '.' && i+1 < n && isNameByte(src[i+1]) {
-				i++
-				changed = true
-				continue
+				w = 1
 			}
 		case '\\':
 			if i+1 < n && (src[i+1] == '.' || src[i+1] == '/' || src[i+1] == ':' || src[i+1] == '@') {
-				emit(src[i+1], i)
-				i += 2
-				changed = true
-				continue
+				w, rep = 2, string(src[i+1])
 			}
-		case 'h', 'H':
-			if w, rep := schemeDefang(src, i); w > 0 {
-				emitStr(rep, i)
-				i += w
-				changed = true
-				continue
-			}
-		case 'f', 'F':
-			if w, rep := schemeDefang(src, i); w > 0 {
-				emitStr(rep, i)
-				i += w
-				changed = true
-				continue
-			}
+		case 'h', 'H', 'f', 'F':
+			w, rep = schemeDefang(src, i)
 		case ' ':
 			if opts.Words {
-				if w, rep := wordDefang(src, i); w > 0 {
-					emitStr(rep, i)
-					i += w
-					changed = true
-					continue
-				}
+				w, rep = wordDefang(src, i)
 			}
 		case 0xC2:
 			if i+1 < n && src[i+1] == 0xAD { // soft hyphen
-				i += 2
-				changed = true
-				continue
+				w = 2
 			}
 		case 0xE2:
 			// U+200B..U+200D = E2 80 8B..8D, U+2060 = E2 81 A0
 			if i+2 < n && ((src[i+1] == 0x80 && src[i+2] >= 0x8B && src[i+2] <= 0x8D) || (src[i+1] == 0x81 && src[i+2] == 0xA0)) {
-				i += 3
-				changed = true
-				continue
+				w = 3
 			}
 		case 0xEF:
 			if i+2 < n {
 				switch {
 				case src[i+1] == 0xBB && src[i+2] == 0xBF: // U+FEFF
-					i += 3
-					changed = true
-					continue
+					w = 3
 				case src[i+1] == 0xBC && src[i+2] == 0x8E && betweenNames(src, i, 3): // U+FF0E ．
-					emit('.', i)
-					i += 3
-					changed = true
-					continue
+					w, rep = 3, "."
 				case src[i+1] == 0xBD && src[i+2] == 0xA1 && betweenNames(src, i, 3): // U+FF61 ｡
-					emit('.', i)
-					i += 3
-					changed = true
-					continue
+					w, rep = 3, "."
 				case src[i+1] == 0xBC && src[i+2] == 0xA0: // U+FF20 ＠
-					emit('@', i)
-					i += 3
-					changed = true
-					continue
+					w, rep = 3, "@"
 				}
 			}
 		case 0xE3:
 			if i+2 < n && src[i+1] == 0x80 && src[i+2] == 0x82 && betweenNames(src, i, 3) { // U+3002 。
-				emit('.', i)
-				i += 3
-				changed = true
-				continue
+				w, rep = 3, "."
 			}
 		}
-		emit(c, i)
-		i++
+		if w == 0 {
+			i++
+			continue
+		}
+		replace(i, w, rep)
+		i += w
 	}
-	if pos != nil {
-		pos = append(pos, int32(n))
+	if changed || !onlyIfChanged {
+		flush(n)
+		if pos != nil {
+			pos = append(pos, int32(n))
+		}
 	}
 	return dst, pos, changed
 }
@@ -181,7 +152,7 @@ func isNameByte(b byte) bool {
 
 // betweenNames reports whether the w bytes at i have a name character on both
 // sides (for dots that are only dots between labels).
-func betweenNames(src []byte, i, w int) bool {
+func betweenNames[S text](src S, i, w int) bool {
 	if i == 0 || i+w >= len(src) {
 		return false
 	}
@@ -202,7 +173,7 @@ func lower(b byte) byte {
 
 // hasFold reports whether src[i:] starts with the lower-case ASCII word w,
 // ignoring case.
-func hasFold(src []byte, i int, w string) bool {
+func hasFold[S text](src S, i int, w string) bool {
 	if len(src)-i < len(w) {
 		return false
 	}
@@ -216,7 +187,7 @@ func hasFold(src []byte, i int, w string) bool {
 
 // bracketDefang recognises a bracketed defang at src[i] (an opening
 // bracket) and returns its width and replacement, or 0.
-func bracketDefang(src []byte, i int) (int, string) {
+func bracketDefang[S text](src S, i int) (int, string) {
 	open := src[i]
 	var close byte
 	switch open {
@@ -266,7 +237,7 @@ func bracketDefang(src []byte, i int) (int, string) {
 // schemeDefang recognises a defanged scheme (hxxp, h**p, fxp, …) at src[i]
 // followed by "s"? and a colon or bracket, and returns its width and the
 // real scheme.
-func schemeDefang(src []byte, i int) (int, string) {
+func schemeDefang[S text](src S, i int) (int, string) {
 	if i > 0 && isASCIIAlnum(src[i-1]) {
 		return 0, ""
 	}
@@ -308,7 +279,7 @@ func isMaskByte(b byte) bool { return b == 'x' || b == '*' || b == '_' }
 
 // wordDefang recognises " dot " and " at " (any case) between name
 // characters at src[i] (a space).
-func wordDefang(src []byte, i int) (int, string) {
+func wordDefang[S text](src S, i int) (int, string) {
 	if i == 0 || !isASCIIAlnum(src[i-1]) {
 		return 0, ""
 	}

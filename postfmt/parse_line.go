@@ -1,8 +1,10 @@
 package postfmt
 
 import (
+	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -198,8 +200,12 @@ func markerItem(l string) (marker, rest string, ok bool) {
 	tok, rest, _ := strings.Cut(l, " ")
 	tok = strings.TrimSuffix(tok, "\uFE0F")
 	if _, ok := markerSections[tok]; !ok {
-		// A marker glued to its value: "🌍http[:]//…".
-		for m := range markerSections {
+		// A marker glued to its value: "🌍http[:]//…". Markers are emoji,
+		// so a line that starts with ASCII has none.
+		if l == "" || l[0] < 0x80 {
+			return "", "", false
+		}
+		for _, m := range markerList() {
 			if v, found := strings.CutPrefix(l, m); found {
 				return m, strings.TrimSpace(strings.TrimPrefix(v, "\uFE0F")), true
 			}
@@ -208,6 +214,22 @@ func markerItem(l string) (marker, rest string, ok bool) {
 	}
 	return tok, strings.TrimSpace(rest), true
 }
+
+// markerList returns the markers of markerSections, longest first, so that
+// the glued-marker search is deterministic.
+var markerList = sync.OnceValue(func() []string {
+	ms := make([]string, 0, len(markerSections))
+	for m := range markerSections {
+		ms = append(ms, m)
+	}
+	sort.Slice(ms, func(i, j int) bool {
+		if len(ms[i]) != len(ms[j]) {
+			return len(ms[i]) > len(ms[j])
+		}
+		return ms[i] < ms[j]
+	})
+	return ms
+})
 
 // link reads a sample or reference link, refanging it.
 func link(v string) (string, bool) {
