@@ -268,8 +268,18 @@ func schemeDefang[S text](src S, i int) (int, string) {
 		scheme += "s"
 		w++
 	}
-	// Must be followed by a scheme separator, plain or defanged.
-	if i+w >= len(src) || (src[i+w] != ':' && src[i+w] != '[' && src[i+w] != '(' && src[i+w] != '{') {
+	// Must be followed by a scheme separator, plain or defanged ("[:]",
+	// "[://]", "(:)"): "hXXp[.]" is a name, not a scheme.
+	if i+w >= len(src) {
+		return 0, ""
+	}
+	switch src[i+w] {
+	case ':':
+	case '[', '(', '{':
+		if i+w+1 >= len(src) || src[i+w+1] != ':' {
+			return 0, ""
+		}
+	default:
 		return 0, ""
 	}
 	return w, scheme
