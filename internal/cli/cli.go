@@ -36,6 +36,7 @@ type env struct {
 type globals struct {
 	config  string
 	verbose bool
+	db      string // store DSN; see dbDSN
 }
 
 // define registers the global flags on fs. The current values are the
@@ -44,6 +45,7 @@ type globals struct {
 func (g *globals) define(fs *flag.FlagSet) {
 	fs.StringVar(&g.config, "config", g.config, "read the configuration from `FILE` (default $IOCAST_CONFIG, then ~/.config/iocast/config.yaml)")
 	fs.BoolVar(&g.verbose, "verbose", g.verbose, "log debug messages to stderr (or set IOCAST_LOG_LEVEL)")
+	fs.StringVar(&g.db, "db", g.db, "use the store `DSN`: a SQLite file or a postgres:// URL (default $IOCAST_DB, then store.dsn, then $XDG_DATA_HOME/iocast/iocast.db)")
 }
 
 // run parses the global flags and dispatches to the command.
@@ -69,6 +71,10 @@ func (e *env) run(ctx context.Context, args []string) error {
 		err = e.compose(ctx, args)
 	case "parse":
 		err = e.parsePosts(ctx, args)
+	case "db":
+		err = e.db(ctx, args)
+	case "enrich":
+		err = e.enrichCmd(ctx, args)
 	case "version":
 		err = e.version(args)
 	case "help":

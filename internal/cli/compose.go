@@ -75,10 +75,12 @@ type composedPart struct {
 }
 
 // compose runs "iocast compose".
-func (e *env) compose(_ context.Context, args []string) error {
+func (e *env) compose(ctx context.Context, args []string) error {
 	var f composeFlags
+	var ef enrichFlags // --ipdb, --online, --resolve, … (enrich.go)
 	fs := newFlagSet("compose")
 	f.define(fs)
+	ef.define(fs)
 	if done, err := e.parse("compose", fs, args); done || err != nil {
 		return err
 	}
@@ -95,6 +97,9 @@ func (e *env) compose(_ context.Context, args []string) error {
 	}
 	s, err := e.readSighting(fs.Arg(0))
 	if err != nil {
+		return err
+	}
+	if err := e.enrichSighting(ctx, s, cfg.Enrich, &ef, setFlags(fs)); err != nil {
 		return err
 	}
 	platforms := []string{c.Platform}

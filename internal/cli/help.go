@@ -46,7 +46,7 @@ Malicious values are defanged so that no platform links them; only sample
 and reference links stay live. --format json prints
 {"platform": …, "parts": [{"text": …, "length": …, "limit": …}]}, an array
 of those for --platform all.`,
-		defineFn: func(fs *flag.FlagSet) { new(composeFlags).define(fs) },
+		defineFn: func(fs *flag.FlagSet) { new(composeFlags).define(fs); new(enrichFlags).define(fs) },
 	},
 	{
 		name:    "parse",
@@ -64,6 +64,42 @@ With --jsonl-input each line of the input is {"text": …, "url": …} (or
 --format json prints one sighting, or an array when there are several;
 jsonl prints one sighting per line.`,
 		defineFn: func(fs *flag.FlagSet) { new(parseFlags).define(fs) },
+	},
+	{
+		name:    "enrich",
+		args:    "[IP...]",
+		summary: "look up the AS, AS organisation and country of IP addresses",
+		help: `Enrich prints the AS number, AS organisation and country of each IP
+address given, or of each line of standard input when none is given
+(defanged addresses are accepted). It reads local data sets only, unless
+--online names a network service: MaxMind DB files (GeoLite2, DB-IP Lite,
+IPinfo Lite) and iptoasn.com files, from --ipdb, $IOCAST_IPDB,
+enrich.ipdb in the configuration, or ~/.local/share/iocast/ipdb/.
+
+--format jsonl prints {"ip", "asn", "as_org", "country"} per address,
+leaving out what no data set knows. --check lists the data sets loaded,
+their type, build date and coverage, and warns of any older than 30 days.
+See docs/ENRICHMENT.md for where to get free data.`,
+		defineFn: func(fs *flag.FlagSet) { new(enrichCmdFlags).define(fs) },
+	},
+	{
+		name:    "db",
+		args:    "import|export|search|stats|revoke …",
+		summary: "keep and query the history of every indicator",
+		help: `Db reads and writes the intelligence store: a SQLite file by default
+($XDG_DATA_HOME/iocast/iocast.db), or PostgreSQL for a postgres:// DSN
+(--db, IOCAST_DB or store.dsn). See docs/STORE.md.
+
+  iocast db import [--format F] FILE...   sightings (YAML/JSON) and JSON Lines
+                                          (extract --format jsonl, db export);
+                                          all files in one transaction
+  iocast db export [--format jsonl] [--kind K] [--family F] [--since 7d] [--revoked]
+  iocast db search VALUE                  exact value, a domain and its
+                                          subdomains, or a CIDR range
+  iocast db stats [--json]
+  iocast db revoke VALUE --reason R       withdraw; stays in history
+
+Progress is shown on a terminal only.`,
 	},
 	{
 		name:    "version",

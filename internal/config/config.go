@@ -28,6 +28,10 @@ type Config struct {
 	Compose ComposeConfig `yaml:"compose"`
 	// Parse configures the parse command.
 	Parse ParseConfig `yaml:"parse"`
+	// Store chooses the intelligence store (docs/STORE.md).
+	Store StoreConfig `yaml:"store"`
+	// Enrich configures enrichment of C2 addresses (enrich.go).
+	Enrich EnrichConfig `yaml:"enrich"`
 }
 
 // ComposeConfig configures the compose command.
@@ -42,6 +46,14 @@ type ComposeConfig struct {
 	MaxParts int `yaml:"max_parts"`
 	// MastodonLimit is the Mastodon instance's post length limit.
 	MastodonLimit int `yaml:"mastodon_limit"`
+}
+
+// StoreConfig chooses the intelligence store.
+type StoreConfig struct {
+	// DSN is a SQLite file path or a postgres:// URL; empty means the
+	// default file $XDG_DATA_HOME/iocast/iocast.db. The --db flag and
+	// IOCAST_DB take precedence.
+	DSN string `yaml:"dsn"`
 }
 
 // ParseConfig configures the parse command.
@@ -83,6 +95,7 @@ func Default() Config {
 		Extract: ExtractConfig{Format: ExtractFormats[0]},
 		Compose: ComposeConfig{Platform: ComposePlatforms[0], Lang: ComposeLangs[0], Format: ComposeFormats[0], MastodonLimit: 500},
 		Parse:   ParseConfig{Format: ParseFormats[0]},
+		Enrich:  EnrichConfig{Timeout: DefaultEnrichTimeout},
 	}
 }
 
@@ -135,5 +148,5 @@ func (c *Config) validate(where func(key string) string) error {
 			return fmt.Errorf("%s: %w", where(ch.key), ch.err)
 		}
 	}
-	return nil
+	return c.Enrich.validate(where)
 }

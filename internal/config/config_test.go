@@ -150,8 +150,8 @@ func TestLoadErrors(t *testing.T) {
 		},
 		{
 			name: "every unknown key is reported",
-			body: "extract:\n  colour: red\nstore: {}\n",
-			want: "FILE:2: unknown key \"extract.colour\"\nFILE:3: unknown key \"store\"",
+			body: "extract:\n  colour: red\nbogus: {}\n",
+			want: "FILE:2: unknown key \"extract.colour\"\nFILE:3: unknown key \"bogus\"",
 		},
 		{
 			name: "wrong type",
@@ -270,6 +270,14 @@ func TestEnvVar(t *testing.T) {
 		"compose.max_parts":               "IOCAST_COMPOSE_MAX_PARTS",
 		"compose.mastodon_limit":          "IOCAST_COMPOSE_MASTODON_LIMIT",
 		"parse.format":                    "IOCAST_PARSE_FORMAT",
+		"store.dsn":                       "IOCAST_STORE_DSN",
+		"enrich.ipdb":                     "IOCAST_ENRICH_IPDB",
+		"enrich.online":                   "IOCAST_ENRICH_ONLINE",
+		"enrich.resolve":                  "IOCAST_ENRICH_RESOLVE",
+		"enrich.timeout":                  "IOCAST_ENRICH_TIMEOUT",
+		"enrich.dns_server":               "IOCAST_ENRICH_DNS_SERVER",
+		"enrich.rdap_url":                 "IOCAST_ENRICH_RDAP_URL",
+		"enrich.names":                    "IOCAST_ENRICH_NAMES",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)

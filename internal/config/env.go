@@ -28,6 +28,10 @@ func applyEnv(cfg *Config, lookup func(string) (string, bool), origin map[string
 	for _, k := range leafKeys(root.Type(), "", nil) {
 		name := EnvVar(k.name)
 		s, ok := lookup(name)
+		if alias := envAliases[k.name]; (!ok || s == "") && alias != "" {
+			name = alias
+			s, ok = lookup(name)
+		}
 		if !ok || s == "" {
 			continue
 		}

@@ -126,6 +126,7 @@ func resolvePaths(c *Config, dir string, lookup func(string) (string, bool)) {
 	for i, p := range c.Extract.Warninglists {
 		c.Extract.Warninglists[i] = resolvePath(p, dir, lookup)
 	}
+	c.Enrich.resolvePaths(dir, lookup)
 }
 
 func resolvePath(p, dir string, lookup func(string) (string, bool)) string {

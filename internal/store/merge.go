@@ -1,0 +1,138 @@
+package store
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/iocast/iocast/intel"
+)
+
+// CheckRecord returns r ready to store: its value checked to be canonical,
+// its time bounds set from src when missing, its families, sources and TLP
+// cleaned; or an error wrapping intel.ErrInvalid.
+func CheckRecord(r intel.Record, src Source, now time.Time) (intel.Record, error) {
+	v, err := intel.Canonical(r.Kind, r.Value)
+	if err != nil {
+		return r, fmt.Errorf("%s %q: %w", r.Kind, r.Value, err)
+	}
+	if v != r.Value {
+		return r, fmt.Errorf("%s %q is not canonical (want %q): %w", r.Kind, r.Value, v, intel.ErrInvalid)
+	}
+	if r.Port < 0 || r.Port > 65535 {
+		return r, fmt.Errorf("%s %q: port %d out of range: %w", r.Kind, r.Value, r.Port, intel.ErrInvalid)
+	}
+	if r.Confidence < 0 || r.Confidence > 100 {
+		return r, fmt.Errorf("%s %q: confidence %d out of range 0-100: %w", r.Kind, r.Value, r.Confidence, intel.ErrInvalid)
+	}
+	if r.Sightings < 0 {
+		return r, fmt.Errorf("%s %q: negative sightings: %w", r.Kind, r.Value, intel.ErrInvalid)
+	}
+	switch r.Role {
+	case RoleC2, RoleSample, RoleUnknown:
+	default:
+		return r, fmt.Errorf("%s %q: unknown role %q (want c2, sample or none): %w", r.Kind, r.Value, r.Role, intel.ErrInvalid)
+	}
+	rank, err := TLPRank(r.TLP)
+	if err != nil {
+		return r, fmt.Errorf("%s %q: %w", r.Kind, r.Value, err)
+	}
+	r.TLP = TLPLabel(rank)
+	seen := SeenAt(src, now)
+	if r.FirstSeen.IsZero() {
+		r.FirstSeen = seen
+	}
+	if r.LastSeen.IsZero() {
+		r.LastSeen = seen
+	}
+	r.FirstSeen, r.LastSeen = Micro(r.FirstSeen), Micro(r.LastSeen)
+	if r.LastSeen.Before(r.FirstSeen) {
+		return r, fmt.Errorf("%s %q: last seen %s before first seen %s: %w", r.Kind, r.Value,
+			r.LastSeen.Format(time.RFC3339), r.FirstSeen.Format(time.RFC3339), intel.ErrInvalid)
+	}
+	if r.Confidence == 0 {
+		r.Confidence = src.Confidence
+	}
+	if src.Name != "" {
+		r.Sources = append(r.Sources, src.Name)
+	}
+	r.Families = cleanSet(r.Families)
+	r.Sources = cleanSet(r.Sources)
+	r.Display = ""
+	r.Revoked = false // only Revoke revokes
+	return r, nil
+}
+
+// cleanSet returns the non-empty, trimmed values of l, sorted, without
+// duplicates; nil when none.
+func cleanSet(l []string) []string {
+	var out []string
+	for _, s := range l {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// Merge returns what the store keeps when b is added to a, both for the
+// same indicator: the earliest first and the latest last sighting, the
+// larger sighting count and confidence, the union of families and sources,
+// the most restrictive TLP, a known role over an unknown one (a's when both
+// are known), and the newer enrichment. Nothing a had is lost.
+func Merge(a, b intel.Record) intel.Record {
+	m := a
+	if b.FirstSeen.Before(m.FirstSeen) {
+		m.FirstSeen = b.FirstSeen
+	}
+	if b.LastSeen.After(m.LastSeen) {
+		m.LastSeen = b.LastSeen
+		if b.Enrichment != (intel.Enrichment{}) {
+			m.Enrichment = b.Enrichment
+		}
+	}
+	if m.Enrichment == (intel.Enrichment{}) {
+		m.Enrichment = b.Enrichment
+	}
+	m.Sightings = max(a.Sightings, b.Sightings)
+	m.Confidence = max(a.Confidence, b.Confidence)
+	m.Families = cleanSet(append(slices.Clone(a.Families), b.Families...))
+	m.Sources = cleanSet(append(slices.Clone(a.Sources), b.Sources...))
+	ra, _ := TLPRank(a.TLP)
+	rb, _ := TLPRank(b.TLP)
+	m.TLP = TLPLabel(max(ra, rb))
+	if m.Role == RoleUnknown {
+		m.Role = b.Role
+	}
+	m.Revoked = a.Revoked || b.Revoked
+	return m
+}
+
+// Display returns the form of a canonical value to show people (the
+// Unicode form of an IDN), or "" when it is the value itself.
+func Display(k intel.Kind, v string) string {
+	if (k != intel.KindDomain && k != intel.KindURL && k != intel.KindEmail) || !strings.Contains(v, "xn--") {
+		return ""
+	}
+	ind, err := intel.NewRefanged(k, v)
+	if err != nil {
+		return ""
+	}
+	return ind.Display
+}
+
+// SortRecords sorts records by kind, value and port: the order of the
+// stores' key index, in which bulk writes are fastest.
+func SortRecords(recs []intel.Record) {
+	slices.SortFunc(recs, func(a, b intel.Record) int {
+		if c := strings.Compare(string(a.Kind), string(b.Kind)); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.Value, b.Value); c != 0 {
+			return c
+		}
+		return a.Port - b.Port
+	})
+}

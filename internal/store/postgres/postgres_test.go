@@ -1,0 +1,85 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/iocast/iocast/internal/store"
+	"github.com/iocast/iocast/internal/store/storetest"
+)
+
+// EnvDSN names the variable holding the DSN of the test server. .ci/run
+// sets it.
+const EnvDSN = "IOCAST_TEST_POSTGRES"
+
+// testDSN returns the DSN of the test server, or skips saying how to set it.
+func testDSN(tb testing.TB) string {
+	dsn := os.Getenv(EnvDSN)
+	if dsn == "" {
+		tb.Skipf("PostgreSQL store NOT TESTED: set %s to a PostgreSQL DSN (.ci/run sets it, e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable)", EnvDSN)
+	}
+	return dsn
+}
+
+// openSchema returns a store in a new schema of the test database, dropped
+// when the test ends.
+func openSchema(tb testing.TB) *Store {
+	dsn := testDSN(tb)
+	ctx := context.Background()
+	admin, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		tb.Fatalf("%s: %v", EnvDSN, err)
+	}
+	schema := fmt.Sprintf("iocast_test_%d_%d", os.Getpid(), time.Now().UnixNano())
+	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		admin.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE")
+		admin.Close(ctx)
+	})
+	u, err := url.Parse(dsn)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	s, err := Open(ctx, u.String())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return s
+}
+
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store { return openSchema(t) })
+}
+
+func TestReopenKeepsSchema(t *testing.T) {
+	s := openSchema(t)
+	defer s.Close()
+	if err := s.migrate(context.Background()); err != nil {
+		t.Fatalf("second migrate: %v", err)
+	}
+	var n int
+	if err := s.pool.QueryRow(context.Background(), `SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil || n != 1 {
+		t.Errorf("%d migrations recorded, %v; want 1", n, err)
+	}
+}
+
+func TestIsDSN(t *testing.T) {
+	for dsn, want := range map[string]bool{
+		"postgres://u@h/db": true, "postgresql://h/db": true, "./iocast.db": false, "/var/lib/iocast.db": false,
+	} {
+		if got := IsDSN(dsn); got != want {
+			t.Errorf("IsDSN(%q) = %v, want %v", dsn, got, want)
+		}
+	}
+}

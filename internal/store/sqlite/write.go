@@ -1,0 +1,313 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/iocast/iocast/intel"
+	"github.com/iocast/iocast/internal/store"
+)
+
+// columns are the indicator columns a write sets, in the order of row.
+const columns = `kind, value, port, rdomain, first_seen, last_seen, sightings,
+	families, role, tlp, confidence, sources, asn, isp, country, enriched_at`
+
+// mergeSQL is the conflict clause of every indicator write; %s is how the
+// sighting count merges (added for sightings, the larger for records).
+const mergeSQL = `
+ON CONFLICT (kind, value, port) DO UPDATE SET
+	first_seen = min(first_seen, excluded.first_seen),
+	last_seen = max(last_seen, excluded.last_seen),
+	sightings = %s,
+	families = CASE WHEN excluded.families IS NULL THEN families WHEN families IS NULL THEN excluded.families
+		ELSE (SELECT json_group_array(value) FROM (SELECT value FROM json_each(indicators.families)
+			UNION SELECT value FROM json_each(excluded.families) ORDER BY 1)) END,
+	role = CASE WHEN role = '' THEN excluded.role ELSE role END,
+	tlp = max(tlp, excluded.tlp),
+	confidence = max(confidence, excluded.confidence),
+	sources = CASE WHEN excluded.sources IS NULL THEN sources WHEN sources IS NULL THEN excluded.sources
+		ELSE (SELECT json_group_array(value) FROM (SELECT value FROM json_each(indicators.sources)
+			UNION SELECT value FROM json_each(excluded.sources) ORDER BY 1)) END,
+	asn = CASE WHEN excluded.enriched_at >= coalesce(enriched_at, 0) THEN excluded.asn ELSE asn END,
+	isp = CASE WHEN excluded.enriched_at >= coalesce(enriched_at, 0) THEN excluded.isp ELSE isp END,
+	country = CASE WHEN excluded.enriched_at >= coalesce(enriched_at, 0) THEN excluded.country ELSE country END,
+	enriched_at = CASE WHEN excluded.enriched_at >= coalesce(enriched_at, 0) THEN excluded.enriched_at ELSE enriched_at END`
+
+// upsertSightingSQL adds one indicator of a sighting.
+var upsertSightingSQL = "INSERT INTO indicators (" + columns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" +
+	fmt.Sprintf(mergeSQL, "sightings + excluded.sightings") + " RETURNING id"
+
+// Records are buffered flushRows at a time, then merged batchRows per
+// statement.
+const (
+	batchRows = 64
+	flushRows = 100_000
+)
+
+// Update runs fn in one IMMEDIATE transaction.
+func (s *Store) Update(ctx context.Context, fn func(w store.Writer) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	defer tx.Rollback()
+	w := &writer{tx: tx, now: s.now}
+	defer w.close()
+	if err := fn(w); err != nil {
+		return err
+	}
+	if err := w.merge(ctx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// writer writes in one transaction with statements prepared once.
+type writer struct {
+	tx                       *sql.Tx
+	now                      func() time.Time
+	batch, sighting          *sql.Stmt
+	link, snapshot, indByKey *sql.Stmt
+	pending                  []intel.Record // checked records not yet merged
+	staged                   int            // records staged, not yet merged
+}
+
+func (w *writer) close() {
+	for _, st := range []*sql.Stmt{w.batch, w.sighting, w.link, w.snapshot, w.indByKey} {
+		if st != nil {
+			st.Close()
+		}
+	}
+}
+
+// stmt prepares q once per transaction.
+func (w *writer) stmt(ctx context.Context, p **sql.Stmt, q string) (*sql.Stmt, error) {
+	if *p == nil {
+		st, err := w.tx.PrepareContext(ctx, q)
+		if err != nil {
+			return nil, fmt.Errorf("store: prepare: %w", err)
+		}
+		*p = st
+	}
+	return *p, nil
+}
+
+// AddRecord checks r and buffers it; merge writes the buffer.
+func (w *writer) AddRecord(ctx context.Context, r intel.Record, src store.Source) error {
+	r, err := store.CheckRecord(r, src, w.now())
+	if err != nil {
+		return err
+	}
+	w.pending = append(w.pending, r)
+	if len(w.pending) >= flushRows {
+		return w.merge(ctx)
+	}
+	return nil
+}
+
+// merge writes the buffered records into indicators in key order (so that
+// the key index is written in one sweep, not at random), batchRows per
+// statement.
+func (w *writer) merge(ctx context.Context) error {
+	if len(w.pending) == 0 {
+		return nil
+	}
+	store.SortRecords(w.pending)
+	args := make([]any, 0, batchRows*16)
+	for len(w.pending) > 0 {
+		n := min(batchRows, len(w.pending))
+		args = args[:0]
+		for _, r := range w.pending[:n] {
+			args = append(args, row(r)...)
+		}
+		var err error
+		if n == batchRows {
+			var st *sql.Stmt
+			if st, err = w.stmt(ctx, &w.batch, mergeRowsSQL(batchRows)); err == nil {
+				_, err = st.ExecContext(ctx, args...)
+			}
+		} else {
+			_, err = w.tx.ExecContext(ctx, mergeRowsSQL(n), args...)
+		}
+		if err != nil {
+			return fmt.Errorf("store: merge: %w", err)
+		}
+		w.pending = w.pending[n:]
+	}
+	w.pending = nil
+	return nil
+}
+
+// mergeRowsSQL merges n records into indicators.
+func mergeRowsSQL(n int) string {
+	return "INSERT INTO indicators (" + columns + ") VALUES " +
+		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", n), ", ") +
+		fmt.Sprintf(mergeSQL, "max(sightings, excluded.sightings)")
+}
+
+// row returns the values of columns for r.
+func row(r intel.Record) []any {
+	var rdomain, enriched any
+	if r.Kind == intel.KindDomain {
+		rdomain = store.ReverseDomain(r.Value)
+	}
+	if r.Enrichment != (intel.Enrichment{}) {
+		enriched = micros(r.LastSeen)
+	}
+	tlp, _ := store.TLPRank(r.TLP)
+	return []any{string(r.Kind), r.Value, r.Port, rdomain, micros(r.FirstSeen), micros(r.LastSeen),
+		r.Sightings, jsonSet(r.Families), r.Role, tlp, r.Confidence, jsonSet(r.Sources),
+		r.ASN, r.ISP, r.Country, enriched}
+}
+
+// upsertSighting merges one indicator of a sighting and returns its id.
+func (w *writer) upsertSighting(ctx context.Context, r intel.Record) (int64, error) {
+	st, err := w.stmt(ctx, &w.sighting, upsertSightingSQL)
+	if err != nil {
+		return 0, err
+	}
+	var id int64
+	if err := st.QueryRowContext(ctx, row(r)...).Scan(&id); err != nil {
+		return 0, fmt.Errorf("store: %s %q: %w", r.Kind, r.Value, err)
+	}
+	return id, nil
+}
+
+// jsonSet returns l as a JSON array, or nil (NULL) when empty.
+func jsonSet(l []string) any {
+	if len(l) == 0 {
+		return nil
+	}
+	b, _ := json.Marshal(l)
+	return string(b)
+}
+
+// AddSighting stores s, its indicators and links.
+func (w *writer) AddSighting(ctx context.Context, s intel.Sighting, src store.Source) (int64, bool, error) {
+	seen, err := store.PrepareSighting(&s, src, w.now())
+	if err != nil {
+		return 0, false, err
+	}
+	if err := w.merge(ctx); err != nil {
+		return 0, false, err
+	}
+	hash := store.SightingHash(&s)
+	var id int64
+	switch err := w.tx.QueryRowContext(ctx, `SELECT id FROM sightings WHERE hash = ?`, hash).Scan(&id); {
+	case err == nil:
+		return id, false, nil
+	case !isNoRows(err):
+		return 0, false, fmt.Errorf("store: %w", err)
+	}
+	body, _ := json.Marshal(&s)
+	tlp, _ := store.TLPRank(s.TLP)
+	now := store.Micro(w.now())
+	err = w.tx.QueryRowContext(ctx, `INSERT INTO sightings (hash, family, version, tlp, seen, source, body, created)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		hash, s.Family, s.Version, tlp, micros(seen), store.SourceName(src, s.Source), string(body), micros(now)).Scan(&id)
+	if err != nil {
+		return 0, false, fmt.Errorf("store: add sighting: %w", err)
+	}
+	var families []string
+	if s.Family != "" {
+		families = []string{s.Family}
+	}
+	var sources []string
+	if name := store.SourceName(src, s.Source); name != "" {
+		sources = []string{name}
+	}
+	for _, l := range store.Links(&s) {
+		r := intel.Record{Indicator: l.Indicator, Port: l.Port, FirstSeen: seen, LastSeen: seen, Sightings: 1,
+			Families: families, Role: l.Role, TLP: s.TLP, Confidence: src.Confidence, Sources: sources, Enrichment: l.Enrichment}
+		ind, err := w.upsertSighting(ctx, r)
+		if err != nil {
+			return 0, false, err
+		}
+		st, err := w.stmt(ctx, &w.link, `INSERT INTO sighting_indicators (sighting_id, indicator_id, role) VALUES (?, ?, ?)`)
+		if err != nil {
+			return 0, false, err
+		}
+		if _, err := st.ExecContext(ctx, id, ind, l.Role); err != nil {
+			return 0, false, fmt.Errorf("store: link %s: %w", l.Indicator, err)
+		}
+		if l.Enrichment != (intel.Enrichment{}) {
+			if err := w.snapshotRow(ctx, ind, store.Snapshot{Enrichment: l.Enrichment, Provider: "sighting", At: seen}); err != nil {
+				return 0, false, err
+			}
+		}
+	}
+	if p := src.Post; p != nil && p.URL != "" {
+		_, err := w.tx.ExecContext(ctx, `INSERT INTO collected_posts (platform, author, url, text, posted, collected, sighting_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO NOTHING`,
+			p.Platform, p.Author, p.URL, p.Text, nullMicros(p.Posted), micros(now), id)
+		if err != nil {
+			return 0, false, fmt.Errorf("store: collected post %s: %w", p.URL, err)
+		}
+	}
+	return id, true, nil
+}
+
+// AddEnrichment keeps a snapshot and makes it the indicator's current
+// enrichment when it is the newest.
+func (w *writer) AddEnrichment(ctx context.Context, ind intel.Indicator, e store.Snapshot) error {
+	if e.At.IsZero() {
+		e.At = w.now()
+	}
+	e.At = store.Micro(e.At)
+	if err := w.merge(ctx); err != nil {
+		return err
+	}
+	st, err := w.stmt(ctx, &w.indByKey, `SELECT id FROM indicators WHERE kind = ? AND value = ? ORDER BY port`)
+	if err != nil {
+		return err
+	}
+	rows, err := st.QueryContext(ctx, string(ind.Kind), ind.Value)
+	if err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return fmt.Errorf("store: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	if len(ids) == 0 {
+		return fmt.Errorf("store: enrich %s: %w", ind, intel.ErrNotFound)
+	}
+	for _, id := range ids {
+		if err := w.snapshotRow(ctx, id, e); err != nil {
+			return err
+		}
+		_, err := w.tx.ExecContext(ctx, `UPDATE indicators SET asn = ?, isp = ?, country = ?, enriched_at = ?
+			WHERE id = ? AND coalesce(enriched_at, 0) <= ?`, e.ASN, e.ISP, e.Country, micros(e.At), id, micros(e.At))
+		if err != nil {
+			return fmt.Errorf("store: enrich %s: %w", ind, err)
+		}
+	}
+	return nil
+}
+
+func (w *writer) snapshotRow(ctx context.Context, id int64, e store.Snapshot) error {
+	st, err := w.stmt(ctx, &w.snapshot, `INSERT INTO enrichments (indicator_id, provider, asn, isp, country, at) VALUES (?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	if _, err := st.ExecContext(ctx, id, e.Provider, e.ASN, e.ISP, e.Country, micros(e.At)); err != nil {
+		return fmt.Errorf("store: enrichment snapshot: %w", err)
+	}
+	return nil
+}
