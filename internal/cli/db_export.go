@@ -10,6 +10,10 @@ import (
 	"time"
 
 	"github.com/iocast/iocast/intel"
+	"github.com/iocast/iocast/internal/exchange/blocklist"
+	csvx "github.com/iocast/iocast/internal/exchange/csv"
+	"github.com/iocast/iocast/internal/exchange/misp"
+	"github.com/iocast/iocast/internal/exchange/stix"
 	"github.com/iocast/iocast/internal/store"
 )
 
@@ -18,7 +22,7 @@ var exportFormats = []string{"jsonl", "csv", "blocklist", "stix", "misp"}
 
 type dbExportFlags struct {
 	format, kind, family, since string
-	revoked                     bool
+	revoked, defang             bool
 }
 
 func (f *dbExportFlags) define(fs *flag.FlagSet) {
@@ -27,6 +31,7 @@ func (f *dbExportFlags) define(fs *flag.FlagSet) {
 	fs.StringVar(&f.family, "family", "", "only indicators seen with malware `FAMILY`")
 	fs.StringVar(&f.since, "since", "", "only indicators last seen since `WHEN`: a duration (7d, 12h) or a date")
 	fs.BoolVar(&f.revoked, "revoked", false, "include revoked indicators (marked)")
+	fs.BoolVar(&f.defang, "defang", false, "write values defanged, for people (blocklist; STIX observables)")
 }
 
 // dbExport runs "iocast db export", streaming from the store.
@@ -54,16 +59,32 @@ func (e *env) dbExport(ctx context.Context, args []string) error {
 	}
 	filter.Since = since
 	var write func(intel.Record) error
+	closeEnc := func() error { return nil }
 	bw := bufio.NewWriterSize(e.stdout, 64<<10)
 	switch f.format {
 	case "jsonl":
 		enc := json.NewEncoder(bw)
 		enc.SetEscapeHTML(false)
 		write = func(r intel.Record) error { return enc.Encode(r) }
-	case "csv", "blocklist", "stix", "misp":
-		// Hook for internal/exchange/<format>: an encoder fed one
-		// intel.Record at a time from s.Indicators, like jsonl above.
-		return withHint(fmt.Errorf("db export: --format %s is not yet available", f.format), "use --format jsonl for now")
+	case "csv":
+		enc := csvx.NewEncoder(bw)
+		write, closeEnc = func(r intel.Record) error { return enc.Write(&r) }, enc.Close
+	case "blocklist":
+		opts := blocklist.Options{Defang: f.defang, Revoked: f.revoked}
+		if filter.Kind != "" {
+			opts.Kinds = []intel.Kind{filter.Kind}
+		}
+		enc, err := blocklist.NewEncoder(bw, opts)
+		if err != nil {
+			return usageErrorf("db export: %v", err)
+		}
+		write, closeEnc = func(r intel.Record) error { return enc.Write(&r) }, enc.Close
+	case "stix":
+		enc := stix.NewEncoder(bw, stix.Options{Defang: f.defang})
+		write, closeEnc = func(r intel.Record) error { return enc.Write(&r) }, enc.Close
+	case "misp":
+		enc := misp.NewEncoder(bw, misp.Options{})
+		write, closeEnc = func(r intel.Record) error { return enc.Write(&r) }, enc.Close
 	default:
 		return usageErrorf("db export: unknown --format %q: want %s", f.format, strings.Join(exportFormats, ", "))
 	}
@@ -79,6 +100,9 @@ func (e *env) dbExport(ctx context.Context, args []string) error {
 	})
 	prog.done()
 	if err != nil {
+		return fmt.Errorf("db export: %w", err)
+	}
+	if err := closeEnc(); err != nil {
 		return fmt.Errorf("db export: %w", err)
 	}
 	return bw.Flush()

@@ -15,12 +15,16 @@ import (
 	"time"
 
 	"github.com/iocast/iocast/intel"
+	"github.com/iocast/iocast/internal/exchange/blocklist"
+	csvx "github.com/iocast/iocast/internal/exchange/csv"
+	"github.com/iocast/iocast/internal/exchange/misp"
+	"github.com/iocast/iocast/internal/exchange/stix"
 	"github.com/iocast/iocast/internal/sightingio"
 	"github.com/iocast/iocast/internal/store"
 )
 
 // importFormats are the formats "iocast db import --format" accepts.
-var importFormats = []string{"sighting", "jsonl", "stix", "misp", "csv"}
+var importFormats = []string{"sighting", "jsonl", "stix", "misp", "csv", "blocklist"}
 
 type dbImportFlags struct{ format string }
 
@@ -58,7 +62,7 @@ func (e *env) dbImport(ctx context.Context, args []string) error {
 		for _, name := range fs.Args() {
 			format := f.format
 			if format == "" {
-				if format = detectFormat(name); format == "" {
+				if format = sniffFormat(name, detectFormat(name)); format == "" {
 					return usageErrorf("db import: %s: cannot tell the format from the name; give --format (%s)", name, strings.Join(importFormats, ", "))
 				}
 			}
@@ -91,6 +95,29 @@ func detectFormat(name string) string {
 		return "csv"
 	}
 	return ""
+}
+
+// sniffFormat tells a STIX bundle and a MISP event from a sighting among
+// .json files by their first bytes; other formats are as guessed.
+func sniffFormat(name, guess string) string {
+	if guess != "sighting" || name == "-" || !strings.EqualFold(filepath.Ext(name), ".json") {
+		return guess
+	}
+	fh, err := os.Open(name)
+	if err != nil {
+		return guess // importFile reports the error
+	}
+	defer fh.Close()
+	head := make([]byte, 64<<10)
+	n, _ := io.ReadFull(fh, head)
+	head = head[:n]
+	switch {
+	case bytes.Contains(head, []byte(`"Event"`)) || bytes.Contains(head, []byte(`"Attribute"`)):
+		return "misp"
+	case bytes.Contains(head, []byte(`"bundle"`)) && bytes.Contains(head, []byte(`"objects"`)):
+		return "stix"
+	}
+	return guess
 }
 
 // importFile reads one file in format and writes it through w.
@@ -129,11 +156,8 @@ func (e *env) importFile(ctx context.Context, w store.Writer, name, format strin
 		return nil
 	case "jsonl":
 		return importJSONL(ctx, w, r, name, sum, prog)
-	case "stix", "misp", "csv":
-		// Hook for internal/exchange/<format>: decode into intel.Record
-		// values and write each with w.AddRecord, like importJSONL.
-		return withHint(fmt.Errorf("db import: --format %s is not yet available", format),
-			"import sightings (YAML/JSON) or JSON Lines for now")
+	case "csv", "blocklist", "stix", "misp":
+		return e.importRecords(ctx, w, r, name, format, sum, prog)
 	}
 	return usageErrorf("db import: unknown format %q", format)
 }
@@ -201,4 +225,58 @@ func contains(l []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// importRecords reads an exchange format (package internal/exchange) and
+// writes each record through w. Objects a STIX or MISP decoder could not
+// turn into records are listed on standard error, never dropped silently.
+func (e *env) importRecords(ctx context.Context, w store.Writer, r io.Reader, name, format string, sum *importSummary, prog *progress) error {
+	src := store.Source{Name: name, Time: time.Now()}
+	add := func(rec intel.Record) error {
+		rs := src
+		if len(rec.Sources) > 0 {
+			rs.Name = "" // a record with its own provenance keeps it
+		}
+		if err := w.AddRecord(ctx, rec, rs); err != nil {
+			return fmt.Errorf("%s: %s %s: %w", name, rec.Kind, rec.Value, err)
+		}
+		sum.records++
+		prog.add(1)
+		return nil
+	}
+	var recs []intel.Record
+	var issues []error
+	switch format {
+	case "csv":
+		return csvx.Decode(ctx, r, csvx.DecodeOptions{Name: name}, add)
+	case "blocklist":
+		return blocklist.Decode(ctx, r, blocklist.DecodeOptions{Name: name}, add)
+	case "stix":
+		res, err := stix.Decode(ctx, r, stix.DecodeOptions{Name: name})
+		if err != nil {
+			return err
+		}
+		recs = res.Records
+		for _, is := range res.Skipped {
+			issues = append(issues, is)
+		}
+	case "misp":
+		res, err := misp.Decode(ctx, r, misp.DecodeOptions{Name: name})
+		if err != nil {
+			return err
+		}
+		recs = res.Records
+		for _, is := range res.Skipped {
+			issues = append(issues, is)
+		}
+	}
+	for _, is := range issues {
+		fmt.Fprintf(e.stderr, "iocast: warning: not imported: %v\n", is)
+	}
+	for _, rec := range recs {
+		if err := add(rec); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -170,3 +170,48 @@ func TestParseSince(t *testing.T) {
 		}
 	}
 }
+
+// TestDBExchangeRoundTrip exports a store in every exchange format and
+// imports each export into a new store: the indicators survive.
+func TestDBExchangeRoundTrip(t *testing.T) {
+	t.Setenv("IOCAST_CONFIG", "")
+	dir := t.TempDir()
+	db := filepath.Join(dir, "src.db")
+	s := writeDBFile(t, dir, "lodeinfo.yaml", sightingYAML)
+	if _, errOut, code := runDB(t, "", "--db", db, "db", "import", s); code != 0 {
+		t.Fatalf("import: %s", errOut)
+	}
+	want, _, _ := runDB(t, "", "--db", db, "db", "export", "--format", "blocklist")
+	if strings.Count(want, "\n") != 3 {
+		t.Fatalf("blocklist export = %q, want 3 values", want)
+	}
+	for _, tt := range []struct{ format, file string }{
+		{"stix", "out.json"}, {"misp", "event.json"}, {"csv", "out.csv"}, {"blocklist", "out.txt"},
+	} {
+		t.Run(tt.format, func(t *testing.T) {
+			out, errOut, code := runDB(t, "", "--db", db, "db", "export", "--format", tt.format)
+			if code != 0 {
+				t.Fatalf("export: exit %d: %s", code, errOut)
+			}
+			f := writeDBFile(t, dir, tt.format+"-"+tt.file, out)
+			db2 := filepath.Join(dir, tt.format+".db")
+			args := []string{"--db", db2, "db", "import", f}
+			if tt.format == "blocklist" {
+				args = append(args, "--format", "blocklist")
+			}
+			if _, errOut, code := runDB(t, "", args...); code != 0 {
+				t.Fatalf("import of the %s export: exit %d: %s", tt.format, code, errOut)
+			}
+			got, _, _ := runDB(t, "", "--db", db2, "db", "export", "--format", "blocklist")
+			if diff := cmp.Diff(sortedLines(want), sortedLines(got)); diff != "" {
+				t.Errorf("indicators after a %s round trip (-want +got):\n%s", tt.format, diff)
+			}
+		})
+	}
+}
+
+func sortedLines(s string) []string {
+	l := strings.Split(strings.TrimSpace(s), "\n")
+	slices.Sort(l)
+	return l
+}
