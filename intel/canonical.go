@@ -60,6 +60,9 @@ func canonical(k Kind, s string) (string, error) {
 		if err != nil || a.Zone() != "" || (k == KindIPv4) != a.Is4() {
 			return "", fmt.Errorf("%q is not an %s address: %w", s, k, ErrInvalid)
 		}
+		if k == KindIPv4 {
+			return s, nil // netip accepts only the canonical dotted quad
+		}
 		return a.String(), nil
 	case KindDomain:
 		return canonicalDomain(s)
