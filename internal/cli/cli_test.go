@@ -16,8 +16,10 @@ import (
 func isolate(t *testing.T) {
 	t.Helper()
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("XDG_DATA_HOME", t.TempDir()) // no store, no IP data of the developer's
 	for _, k := range []string{"IOCAST_CONFIG", "IOCAST_LOG_LEVEL", "IOCAST_EXTRACT_FORMAT",
-		"IOCAST_EXTRACT_ALL", "IOCAST_EXTRACT_WARNINGLISTS", "IOCAST_EXTRACT_NO_BUILTIN_WARNINGLISTS"} {
+		"IOCAST_EXTRACT_ALL", "IOCAST_EXTRACT_WARNINGLISTS", "IOCAST_EXTRACT_NO_BUILTIN_WARNINGLISTS",
+		"IOCAST_DB", "IOCAST_IPDB", "IOCAST_ENRICH_IPDB", "IOCAST_ENRICH_ONLINE", "IOCAST_STORE_DSN"} {
 		t.Setenv(k, "") // empty counts as unset
 	}
 }

@@ -143,8 +143,12 @@ func TestDBImportBadInput(t *testing.T) {
 	if _, errOut, code := runDB(t, "", "db", "import", "--db", db, "x.stix"); code != 2 || !strings.Contains(errOut, "--format") {
 		t.Errorf("unknown extension: exit %d, %q", code, errOut)
 	}
-	if _, errOut, code := runDB(t, "", "db", "export", "--db", db, "--format", "stix"); code != 1 || !strings.Contains(errOut, "not yet available") {
-		t.Errorf("export stix: exit %d, %q", code, errOut)
+	if _, errOut, code := runDB(t, "", "db", "export", "--db", db, "--format", "yaml"); code != 2 || !strings.Contains(errOut, "unknown --format") {
+		t.Errorf("export yaml: exit %d, %q", code, errOut)
+	}
+	bad := writeDBFile(t, dir, "bad.json", `{"type": "bundle", "objects": [`)
+	if _, errOut, code := runDB(t, "", "db", "import", "--db", db, bad); code != 1 || !strings.Contains(errOut, "bad.json") {
+		t.Errorf("truncated STIX bundle: exit %d, %q", code, errOut)
 	}
 }
 
