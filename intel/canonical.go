@@ -116,17 +116,20 @@ func canonicalHash(k Kind, s string) (string, error) {
 	if len(s) != hashLen[k] {
 		return "", fmt.Errorf("%s must be %d hex digits, got %d characters: %w", k, hashLen[k], len(s), ErrInvalid)
 	}
-	b := []byte(s)
-	for i, c := range b {
-		switch {
+	upper := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
 		case c >= '0' && c <= '9', c >= 'a' && c <= 'f':
 		case c >= 'A' && c <= 'F':
-			b[i] = c + 'a' - 'A'
+			upper = true
 		default:
 			return "", fmt.Errorf("%s %q has a non-hex character at position %d: %w", k, s, i+1, ErrInvalid)
 		}
 	}
-	return string(b), nil
+	if !upper {
+		return s, nil
+	}
+	return strings.ToLower(s), nil
 }
 
 func canonicalCVE(s string) (string, error) {

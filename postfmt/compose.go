@@ -195,6 +195,17 @@ func cloneSighting(s *intel.Sighting) intel.Sighting {
 	return t
 }
 
+// hasWordAka reports whether v holds the word "aka" (any case), which the
+// family line uses to introduce aliases.
+func hasWordAka(v string) bool {
+	for i := 0; i+3 <= len(v); i++ {
+		if (i == 0 || v[i-1] == ' ') && strings.EqualFold(v[i:i+3], "aka") && (i+3 == len(v) || v[i+3] == ' ') {
+			return true
+		}
+	}
+	return false
+}
+
 // checkCarriable returns the fields of s (normalised) whose text the
 // format cannot carry unambiguously.
 func checkCarriable(s *intel.Sighting) error {
@@ -214,7 +225,7 @@ func checkCarriable(s *intel.Sighting) error {
 		return true
 	}
 	name := func(field, v string) {
-		if oneLine(field, v) && (strings.ContainsAny(v, "(),") || strings.Contains(" "+strings.ToLower(v)+" ", " aka ")) {
+		if oneLine(field, v) && (strings.ContainsAny(v, "(),") || hasWordAka(v)) {
 			bad(field, v, `cannot hold "(", ")", "," or the word "aka"`)
 		}
 	}

@@ -55,7 +55,8 @@ func newComposer(src *intel.Sighting, lim Limit, lab labelSet) (*composer, error
 	if err := checkCarriable(&s); err != nil {
 		return nil, fmt.Errorf("postfmt: %w", err)
 	}
-	c := &composer{s: s, lim: lim, lab: lab, eps: make([]endpoint, len(s.C2))}
+	c := &composer{s: s, lim: lim, lab: lab, eps: make([]endpoint, len(s.C2)),
+		items: make([]item, 0, len(s.C2)+1+5*len(s.Samples)+len(s.Indicators)+len(s.References))}
 	c.header = header(&s)
 	for i, e := range s.C2 {
 		c.items = append(c.items, item{sec: secC2, ep: i, core: i == 0})
