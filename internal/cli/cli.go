@@ -14,6 +14,7 @@ import (
 	"os"
 
 	"github.com/iocast/iocast/internal/config"
+	"github.com/iocast/iocast/internal/suggest"
 )
 
 // Main runs iocast with args (without the program name) and returns the
@@ -80,7 +81,7 @@ func (e *env) run(ctx context.Context, args []string) error {
 	case "help":
 		err = e.help(args)
 	default:
-		return usageErrorf("unknown command %q%s", name, suggest(name, commandNames()))
+		return usageErrorf("unknown command %q%s", name, suggest.DidYouMean(name, commandNames()))
 	}
 	var ue *usageError
 	if errors.As(err, &ue) && ue.command == "" && name != "help" {

@@ -14,6 +14,7 @@ import (
 	"github.com/iocast/iocast/internal/store"
 	"github.com/iocast/iocast/internal/store/postgres"
 	"github.com/iocast/iocast/internal/store/sqlite"
+	"github.com/iocast/iocast/internal/suggest"
 )
 
 // dbCommands are the subcommands of "iocast db".
@@ -45,7 +46,7 @@ func (e *env) db(ctx context.Context, args []string) error {
 	case "revoke":
 		return e.dbRevoke(ctx, rest)
 	}
-	return usageErrorf("unknown subcommand db %q%s", sub, suggest(sub, dbCommands))
+	return usageErrorf("unknown subcommand db %q%s", sub, suggest.DidYouMean(sub, dbCommands))
 }
 
 // dbDSN returns the store to use: --db, else $IOCAST_DB, else store.dsn

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/iocast/iocast/internal/suggest"
 	"io"
 	"strings"
 )
@@ -64,7 +65,7 @@ func parse(fs *flag.FlagSet, args []string, stopAtPositional bool) error {
 		case name == "" || strings.HasPrefix(name, "-"):
 			return usageErrorf("bad flag syntax: %s", a)
 		case f == nil:
-			if c := closest(name, flagNames(fs)); c != "" {
+			if c := suggest.Closest(name, flagNames(fs)); c != "" {
 				return usageErrorf("unknown flag --%s; did you mean --%s?", name, c)
 			}
 			return usageErrorf("unknown flag --%s", name)

@@ -3,6 +3,7 @@ package cli
 import (
 	"flag"
 	"fmt"
+	"github.com/iocast/iocast/internal/suggest"
 	"io"
 	"strings"
 )
@@ -143,7 +144,7 @@ func (e *env) help(args []string) error {
 	case 1:
 		name := fs.Arg(0)
 		if _, ok := lookupCommand(name); !ok {
-			return usageErrorf("unknown command %q%s", name, suggest(name, commandNames()))
+			return usageErrorf("unknown command %q%s", name, suggest.DidYouMean(name, commandNames()))
 		}
 		return e.printHelp(e.stdout, name)
 	}
@@ -194,45 +195,4 @@ after arguments; "--" ends the flags. Exit codes: 0 ok, 1 error, 2 usage.
 	fmt.Fprint(w, "\nGlobal flags:\n")
 	printFlags(w, global, nil)
 	return nil
-}
-
-// suggest returns `; did you mean "x"?` for the candidate closest to s, or
-// "" when none is close.
-func suggest(s string, candidates []string) string {
-	if c := closest(s, candidates); c != "" {
-		return fmt.Sprintf("; did you mean %q?", c)
-	}
-	return ""
-}
-
-// closest returns the candidate closest to s, at most two edits away, or "".
-func closest(s string, candidates []string) string {
-	best, bestD := "", 3 // at most two edits away
-	for _, c := range candidates {
-		if d := distance(s, c); d < bestD {
-			best, bestD = c, d
-		}
-	}
-	return best
-}
-
-// distance is the Levenshtein distance between a and b.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 
+	"github.com/iocast/iocast/internal/suggest"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -90,7 +91,7 @@ func checkKeys(n *yaml.Node, t reflect.Type, prefix, file string, lines map[stri
 			}
 			f, ok := fieldByKey(t, k.Value)
 			if !ok {
-				msg := fmt.Sprintf("unknown key %q", join(prefix, k.Value)) + suggest(k.Value, keyNames(t))
+				msg := fmt.Sprintf("unknown key %q", join(prefix, k.Value)) + suggest.DidYouMean(k.Value, keyNames(t))
 				errs = append(errs, &Error{File: file, Line: k.Line, Msg: msg})
 				continue
 			}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/iocast/iocast/intel"
+	"github.com/iocast/iocast/internal/suggest"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -78,7 +79,7 @@ func checkFields(n *yaml.Node, t reflect.Type, prefix, file string, lines map[st
 			full := join(prefix, k.Value)
 			f, ok := fieldOf(t, k.Value)
 			if !ok {
-				msg := fmt.Sprintf("unknown field %q", full) + suggest(k.Value, fieldNames(t))
+				msg := fmt.Sprintf("unknown field %q", full) + suggest.DidYouMean(k.Value, fieldNames(t))
 				errs = append(errs, &Error{File: file, Line: k.Line, Msg: msg, Err: intel.ErrInvalid})
 				continue
 			}
@@ -153,39 +154,4 @@ func jsonError(file string, data []byte, err error) error {
 func lineAt(data []byte, off int64) int {
 	off = min(max(off, 0), int64(len(data)))
 	return 1 + strings.Count(string(data[:off]), "\n")
-}
-
-// suggest returns `; did you mean "x"?` for the candidate closest to s.
-func suggest(s string, candidates []string) string {
-	best, bestD := "", 3
-	for _, c := range candidates {
-		if d := distance(s, c); d < bestD {
-			best, bestD = c, d
-		}
-	}
-	if best == "" {
-		return ""
-	}
-	return fmt.Sprintf("; did you mean %q?", best)
-}
-
-// distance is the Levenshtein distance between a and b.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
