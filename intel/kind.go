@@ -112,13 +112,7 @@ func New(k Kind, s string) (Indicator, error) {
 	if err != nil {
 		return Indicator{}, err
 	}
-	ind := Indicator{Kind: k, Value: v}
-	if k == KindDomain || k == KindURL || k == KindEmail {
-		if d := displayForm(k, v); d != v {
-			ind.Display = d
-		}
-	}
-	return ind, nil
+	return withDisplay(k, v), nil
 }
 
 // NewRefanged is New for a value that is already refanged, as the
@@ -129,13 +123,19 @@ func NewRefanged(k Kind, s string) (Indicator, error) {
 	if err != nil {
 		return Indicator{}, err
 	}
+	return withDisplay(k, v), nil
+}
+
+// withDisplay returns the indicator of canonical value v, with the Unicode
+// display form of an IDN domain (also in URLs and e-mail addresses).
+func withDisplay(k Kind, v string) Indicator {
 	ind := Indicator{Kind: k, Value: v}
 	if k == KindDomain || k == KindURL || k == KindEmail {
 		if d := displayForm(k, v); d != v {
 			ind.Display = d
 		}
 	}
-	return ind, nil
+	return ind
 }
 
 // String returns "kind:value".
