@@ -145,6 +145,12 @@ func canonicalCVE(s string) (string, error) {
 }
 
 func canonicalASN(s string) (string, error) {
+	if len(s) > 2 && s[0] == 'A' && s[1] == 'S' && s[2] != '0' && allDigits(s[2:]) {
+		// Already canonical, when in range.
+		if n, err := strconv.ParseUint(s[2:], 10, 32); err == nil && n != 4294967295 {
+			return s, nil
+		}
+	}
 	u := strings.ToUpper(strings.ReplaceAll(s, " ", ""))
 	u = strings.TrimPrefix(strings.TrimPrefix(u, "ASN"), "AS")
 	u = strings.TrimPrefix(u, ":")

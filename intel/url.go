@@ -41,11 +41,45 @@ func (p URLParts) PortPart() string {
 
 // String reassembles the URL.
 func (p URLParts) String() string {
-	h := p.Host
-	if p.HostKind() == KindIPv6 {
-		h = "[" + h + "]"
+	return p.build(p.HostKind() == KindIPv6)
+}
+
+// build is String for a host that is (v6) or is not an IPv6 address.
+func (p URLParts) build(v6 bool) string {
+	var b strings.Builder
+	b.Grow(len(p.Scheme) + len("://[]:") + len(p.UserInfo) + len(p.Host) + len(p.Port) + len(p.Rest))
+	b.WriteString(p.Scheme)
+	b.WriteString("://")
+	b.WriteString(p.UserInfo)
+	if v6 {
+		b.WriteByte('[')
 	}
-	return p.Scheme + "://" + p.UserInfo + h + p.PortPart() + p.Rest
+	b.WriteString(p.Host)
+	if v6 {
+		b.WriteByte(']')
+	}
+	if p.Port != "" {
+		b.WriteByte(':')
+		b.WriteString(p.Port)
+	}
+	b.WriteString(p.Rest)
+	return b.String()
+}
+
+// builds reports whether build(v6) would return s.
+func (p URLParts) builds(s string, v6 bool) bool {
+	next := func(part string) bool {
+		var ok bool
+		s, ok = strings.CutPrefix(s, part)
+		return ok
+	}
+	if !next(p.Scheme) || !next("://") || !next(p.UserInfo) || v6 && !next("[") || !next(p.Host) || v6 && !next("]") {
+		return false
+	}
+	if p.Port != "" && (!next(":") || !next(p.Port)) {
+		return false
+	}
+	return s == p.Rest
 }
 
 // SplitURL splits an (already refanged) absolute URL into its parts without
@@ -125,15 +159,21 @@ func canonicalURL(s string) (string, error) {
 		}
 		p.Port = strconv.Itoa(n)
 	}
-	for _, r := range p.UserInfo + p.Rest {
-		if r <= ' ' || r == 0x7f || r == '"' || r == '<' || r == '>' || r == '\\' || r == 0xFFFD {
-			return "", fmt.Errorf("%q: character %q is not allowed in a URL: %w", s, r, ErrInvalid)
+	for _, part := range [2]string{p.UserInfo, p.Rest} {
+		for _, r := range part {
+			if r <= ' ' || r == 0x7f || r == '"' || r == '<' || r == '>' || r == '\\' || r == 0xFFFD {
+				return "", fmt.Errorf("%q: character %q is not allowed in a URL: %w", s, r, ErrInvalid)
+			}
 		}
 	}
 	if strings.ContainsAny(p.Rest, "[]") {
 		p.Rest = strings.NewReplacer("[", "%5B", "]", "%5D").Replace(p.Rest)
 	}
-	return p.String(), nil
+	v6 := p.HostKind() == KindIPv6
+	if p.builds(s, v6) {
+		return s, nil // already canonical
+	}
+	return p.build(v6), nil
 }
 
 // maybeIP is a cheap test that rules out most domains before an IP parse:

@@ -1,7 +1,8 @@
 package postfmt
 
 import (
-	"sort"
+	"cmp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -55,7 +56,7 @@ func BlueskyFacets(s string) []Facet {
 	out = bskyLinks(s, out)
 	out = bskyTags(s, out)
 	out = bskyCashtags(s, out)
-	sort.SliceStable(out, func(i, j int) bool { return out[i].ByteStart < out[j].ByteStart })
+	slices.SortStableFunc(out, func(a, b Facet) int { return cmp.Compare(a.ByteStart, b.ByteStart) })
 	return out
 }
 
@@ -175,6 +176,10 @@ func bskyTags(s string, out []Facet) []Facet {
 	for i := 0; i < len(s); {
 		p := i
 		if !(p == 0 && (s[p] == '#' || strings.HasPrefix(s[p:], "＃"))) {
+			if b := s[p]; b < utf8.RuneSelf && b != ' ' && (b < '\t' || b > '\r') {
+				i++ // ASCII that is not white space
+				continue
+			}
 			r, w := utf8.DecodeRuneInString(s[p:])
 			if !isJSSpace(r) {
 				i += w
@@ -265,8 +270,8 @@ func bskyValidDomain(domain string) bool {
 		return false
 	}
 	tld := domain[i+1:]
-	k := sort.SearchStrings(bskyTLDs, tld)
-	return k < len(bskyTLDs) && bskyTLDs[k] == tld
+	_, ok := slices.BinarySearch(bskyTLDs, tld)
+	return ok
 }
 
 // nonSpaceEnd returns the end of the run of non-space characters at i.

@@ -209,6 +209,55 @@ func hasWordAka(v string) bool {
 // checkCarriable returns the fields of s (normalised) whose text the
 // format cannot carry unambiguously.
 func checkCarriable(s *intel.Sighting) error {
+	if carriableFast(s) {
+		return nil
+	}
+	return checkCarriableSlow(s)
+}
+
+// carriableFast reports, cheaply, that checkCarriableSlow would find
+// nothing: the common case of printable ASCII names.
+func carriableFast(s *intel.Sighting) bool {
+	// plain: printable ASCII (space included) with none of the bytes in bad.
+	plain := func(v, bad string) bool {
+		for i := 0; i < len(v); i++ {
+			if b := v[i]; b < 0x20 || b >= 0x7F || strings.IndexByte(bad, b) >= 0 {
+				return false
+			}
+		}
+		return true
+	}
+	if !plain(s.Family, "(),") || hasWordAka(s.Family) || !plain(s.Version, "()") || !plain(s.Credit, "") {
+		return false
+	}
+	if s.Family == "" && (s.Version != "" || len(s.Aliases) > 0) {
+		return false
+	}
+	for _, a := range s.Aliases {
+		if strings.TrimSpace(a) == "" || !plain(a, "(),") || hasWordAka(a) {
+			return false
+		}
+	}
+	for _, e := range s.C2 {
+		if !plain(e.ISP, "") {
+			return false
+		}
+	}
+	for _, t := range s.Tags {
+		if Hashtag(t) != t {
+			return false
+		}
+	}
+	for _, sm := range s.Samples {
+		if !plain(sm.Filename, "") {
+			return false
+		}
+	}
+	return true
+}
+
+// checkCarriableSlow is checkCarriable without the fast path.
+func checkCarriableSlow(s *intel.Sighting) error {
 	var errs []error
 	bad := func(field, v, why string) {
 		errs = append(errs, fmt.Errorf("%s %q %s: %w", field, v, why, intel.ErrInvalid))

@@ -167,6 +167,9 @@ func flagCountries(s string) (codes []string, ok bool) {
 // digits and underscores ("HUI Loader" → "HUILoader"), or "" when none
 // are left or only digits are (platforms do not link "#123").
 func Hashtag(name string) string {
+	if h, ok := asciiHashtag(name); ok {
+		return h
+	}
 	var b strings.Builder
 	digits := true
 	for _, r := range name {
@@ -181,4 +184,23 @@ func Hashtag(name string) string {
 		return ""
 	}
 	return b.String()
+}
+
+// asciiHashtag is Hashtag for names of ASCII letters, digits and '_' only
+// (ok set), which it returns as they are.
+func asciiHashtag(name string) (string, bool) {
+	digits := true
+	for i := 0; i < len(name); i++ {
+		switch b := name[i]; {
+		case '0' <= b && b <= '9':
+		case 'a' <= b && b <= 'z', 'A' <= b && b <= 'Z', b == '_':
+			digits = false
+		default:
+			return "", false
+		}
+	}
+	if digits {
+		return "", true
+	}
+	return name, true
 }

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/iocast/iocast/extract"
 	"github.com/iocast/iocast/intel"
@@ -153,7 +154,7 @@ func (p *parser) readLine(raw string) {
 		return
 	}
 	if name, rest, ok := labelLine(l); ok {
-		sec, known := sectionNames[strings.ToLower(name)]
+		sec, known := sectionByName(name)
 		switch {
 		case known:
 			p.v1 = true
@@ -263,4 +264,27 @@ func appendNew(list []string, v string) []string {
 		}
 	}
 	return append(list, v)
+}
+
+// sectionByName looks name up in sectionNames, case-insensitively, without
+// allocating for short ASCII names.
+func sectionByName(name string) (section, bool) {
+	var buf [32]byte
+	if len(name) > len(buf) {
+		sec, ok := sectionNames[strings.ToLower(name)]
+		return sec, ok
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c >= utf8.RuneSelf {
+			sec, ok := sectionNames[strings.ToLower(name)]
+			return sec, ok
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	sec, ok := sectionNames[string(buf[:len(name)])]
+	return sec, ok
 }

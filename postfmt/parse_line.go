@@ -17,7 +17,11 @@ import (
 func cleanLine(l string) string {
 	simple := len(l) == 0 || l[0] != ' ' && l[len(l)-1] != ' '
 	for i := 0; simple && i < len(l); i++ {
-		switch c := l[i]; {
+		c := l[i]
+		if c > ' ' && c != 0xC2 && c != 0xE3 {
+			continue // the common case: nothing to clean
+		}
+		switch {
 		case c == '\r' || c == '\t' || c == ' ' && l[i+1] == ' ':
 			simple = false
 		case c == 0xC2 && i+1 < len(l) && l[i+1] == 0xA0: // no-break space

@@ -55,7 +55,7 @@ func newComposer(src *intel.Sighting, lim Limit, lab labelSet) (*composer, error
 	if err := checkCarriable(&s); err != nil {
 		return nil, fmt.Errorf("postfmt: %w", err)
 	}
-	c := &composer{s: s, lim: lim, lab: lab, eps: make([]endpoint, len(s.C2)),
+	c := &composer{s: s, lim: lim, lab: lab, eps: make([]endpoint, len(s.C2)), buf: make([]byte, 0, 512),
 		items: make([]item, 0, len(s.C2)+1+5*len(s.Samples)+len(s.Indicators)+len(s.References))}
 	c.header = header(&s)
 	for i, e := range s.C2 {
@@ -124,20 +124,30 @@ func firstLink(samples []intel.Sample) int {
 // header returns the first line: alert, hashtags, target flags.
 func header(s *intel.Sighting) string {
 	var b strings.Builder
+	n := len(Alert) + len(s.Family) + 2 + 3 + 8*len(s.Targets)
+	for _, t := range s.Tags {
+		n += len(t) + 2
+	}
+	b.Grow(n)
 	b.WriteString(Alert)
 	fam := Hashtag(s.Family)
 	if fam != "" {
-		b.WriteString(" #" + fam)
+		b.WriteString(" #")
+		b.WriteString(fam)
 	}
 	for _, t := range s.Tags {
 		if !strings.EqualFold(t, fam) {
-			b.WriteString(" #" + t)
+			b.WriteString(" #")
+			b.WriteString(t)
 		}
 	}
 	if len(s.Targets) > 0 {
 		b.WriteString(" (")
 		for _, t := range s.Targets {
-			b.WriteString(Flag(t))
+			if len(t) == 2 && isASCIILetter(t[0]) && isASCIILetter(t[1]) {
+				b.WriteRune(rune(0x1F1E6 + int(t[0]|0x20-'a')))
+				b.WriteRune(rune(0x1F1E6 + int(t[1]|0x20-'a')))
+			}
 		}
 		b.WriteString(")")
 	}
@@ -187,23 +197,29 @@ func enrichText(e intel.Enrichment) string {
 	if e == (intel.Enrichment{}) {
 		return ""
 	}
-	t := "("
+	var b strings.Builder
+	b.Grow(len("(ASN: , ISP:  )") + len(e.ASN) + len(e.ISP) + 8)
+	b.WriteByte('(')
 	if e.ASN != "" {
-		t += "ASN: " + e.ASN
+		b.WriteString("ASN: ")
+		b.WriteString(e.ASN)
 	}
 	if e.ISP != "" {
 		if e.ASN != "" {
-			t += ", "
+			b.WriteString(", ")
 		}
-		t += "ISP: " + e.ISP
+		b.WriteString("ISP: ")
+		b.WriteString(e.ISP)
 	}
-	if f := Flag(e.Country); f != "" {
-		if len(t) > 1 {
-			t += " "
+	if c := e.Country; len(c) == 2 && isASCIILetter(c[0]) && isASCIILetter(c[1]) {
+		if b.Len() > 1 {
+			b.WriteByte(' ')
 		}
-		t += f
+		b.WriteRune(rune(0x1F1E6 + int(c[0]|0x20-'a')))
+		b.WriteRune(rune(0x1F1E6 + int(c[1]|0x20-'a')))
 	}
-	return t + ")"
+	b.WriteByte(')')
+	return b.String()
 }
 
 // levelChanges reports whether degradation level l drops anything that

@@ -94,7 +94,43 @@ func xParse(s string, cfg XConfig, links []Span) (r XResult, _ []Span, nfc bool)
 	valid := true
 	validIndex := 0
 	limit := cfg.MaxWeightedLength * cfg.Scale
+	aw, awOK := cfg.asciiWeight()
 	for i := 0; i < len(t); {
+		if awOK && t[i] < utf8.RuneSelf && (len(urls) == 0 || urls[0].Start != i) && emStart != i {
+			// A run of ASCII up to the next URL, emoji or other code
+			// point: every byte is one code unit of weight aw.
+			end := len(t)
+			if len(urls) > 0 {
+				end = urls[0].Start
+			}
+			if emStart >= 0 && emStart < end {
+				end = emStart
+			}
+			j := i + 1
+			for j < end && t[j] < utf8.RuneSelf {
+				j++
+			}
+			k := j - i
+			if valid {
+				m := 0
+				switch {
+				case aw == 0:
+					if weight <= limit {
+						m = k
+					}
+				case weight+aw <= limit:
+					m = min(k, (limit-weight)/aw)
+				}
+				if m > 0 {
+					validIndex = cu + m - 1
+				}
+			}
+			weight += k * aw
+			cu += k
+			lastCU = cu - 1
+			i = j
+			continue
+		}
 		var next, n int
 		switch {
 		case len(urls) > 0 && urls[0].Start == i:
@@ -151,6 +187,22 @@ func xParse(s string, cfg XConfig, links []Span) (r XResult, _ []Span, nfc bool)
 		r.DisplayRangeEnd = n16 - 1
 	}
 	return r, links, nfc
+}
+
+// asciiWeight returns the weight every ASCII code point has, when they all
+// have the same non-negative one (ok set).
+func (cfg *XConfig) asciiWeight() (w int, ok bool) {
+	w = cfg.DefaultWeight
+	for _, g := range cfg.Ranges {
+		if g.Start <= 0 && g.End >= utf8.RuneSelf-1 {
+			w = g.Weight
+			break
+		}
+		if g.Start < utf8.RuneSelf && g.End >= 0 {
+			return 0, false
+		}
+	}
+	return w, w >= 0
 }
 
 // weight returns the weight of one code point; those above U+FFFF take the

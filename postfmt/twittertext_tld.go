@@ -16,6 +16,12 @@ var (
 	ttIDNTLDs = map[rune][]string{}
 	// ttIDNASCIIStart marks the ASCII letters some entry of ttIDNTLDs starts with.
 	ttIDNASCIIStart [utf8.RuneSelf]bool
+	// ttASCIITLDPrefix marks the first two letters (lower case) of the
+	// ASCII TLDs, a quick filter before the map; ttASCIITLDOdd is set when
+	// some ASCII TLD does not start with two letters (the filter is then
+	// not used).
+	ttASCIITLDPrefix [26][26]bool
+	ttASCIITLDOdd    bool
 )
 
 func init() {
@@ -23,6 +29,11 @@ func init() {
 		for _, t := range list {
 			if isASCII(t) {
 				ttASCIITLDs[t] = struct{}{}
+				if len(t) >= 2 && isASCIILetter(t[0]) && isASCIILetter(t[1]) {
+					ttASCIITLDPrefix[t[0]|0x20-'a'][t[1]|0x20-'a'] = true
+				} else {
+					ttASCIITLDOdd = true
+				}
 				continue
 			}
 			r, _ := utf8.DecodeRuneInString(t)
@@ -64,7 +75,9 @@ func matchTLD(s string, p int) int {
 			j++
 		}
 		if j-p <= len(low) && tldBoundary(s, j) {
-			if _, ok := ttASCIITLDs[string(low[:j-p])]; ok {
+			if !ttASCIITLDOdd && (j-p < 2 || !isASCIILetter(low[0]) || !isASCIILetter(low[1]) || !ttASCIITLDPrefix[low[0]-'a'][low[1]-'a']) {
+				// No TLD starts so.
+			} else if _, ok := ttASCIITLDs[string(low[:j-p])]; ok {
 				return j
 			}
 		}
