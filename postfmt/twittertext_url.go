@@ -122,6 +122,9 @@ func matchURLAt(s string, u int, r urlRules) (urlMatch, bool) {
 		return urlMatch{}, false
 	}
 	if n := schemeLen(s[u:], r.mastodon); n > 0 {
+		if !mayHoldDomain(s, u+n) {
+			return urlMatch{}, false
+		}
 		if e, ok := matchDomain(s, u+n); ok {
 			return finishURL(s, urlMatch{start: u, protoEnd: u + n, domainEnd: e}, r), true
 		}
@@ -129,10 +132,35 @@ func matchURLAt(s string, u int, r urlRules) (urlMatch, bool) {
 		// by ':', which never matches.
 		return urlMatch{}, false
 	}
+	if !mayHoldDomain(s, u) {
+		return urlMatch{}, false
+	}
 	if e, ok := matchDomain(s, u); ok {
 		return finishURL(s, urlMatch{start: u, protoEnd: u, domainEnd: e}, r), true
 	}
 	return urlMatch{}, false
+}
+
+// mayHoldDomain is a cheap necessary condition for matchDomain at u: the
+// run of ASCII domain characters there holds a dot followed by a letter
+// (every top-level domain, punycode ones too, starts with one). Non-ASCII
+// text is left to matchDomain.
+func mayHoldDomain(s string, u int) bool {
+	for i := u; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= utf8.RuneSelf:
+			return true
+		case c == '.':
+			if i+1 < len(s) && (s[i+1] >= utf8.RuneSelf || s[i+1]|0x20 >= 'a' && s[i+1]|0x20 <= 'z') {
+				return true
+			}
+		case c >= '0' && c <= '9', c|0x20 >= 'a' && c|0x20 <= 'z', c == '-', c == '_':
+		default:
+			return false
+		}
+	}
+	return false
 }
 
 // finishURL matches the optional port, path and query after the domain.

@@ -72,6 +72,8 @@ func (e *env) run(ctx context.Context, args []string) error {
 		err = e.compose(ctx, args)
 	case "parse":
 		err = e.parsePosts(ctx, args)
+	case "card":
+		err = e.cardCmd(ctx, args)
 	case "db":
 		err = e.db(ctx, args)
 	case "enrich":

@@ -67,6 +67,22 @@ jsonl prints one sighting per line.`,
 		defineFn: func(fs *flag.FlagSet) { new(parseFlags).define(fs) },
 	},
 	{
+		name:    "card",
+		args:    "-o PNG FILE|-",
+		summary: "render a sighting as an evidence card PNG",
+		help: `Card reads one sighting (YAML or JSON, see docs/SIGHTING.md) from FILE,
+or from standard input for "-", and writes its evidence card to -o: a
+1200x675 PNG with the family and version, hashes, the C2 table (defanged,
+with ASN, ISP and country), first seen, source, credit and the TLP colour.
+C2s are enriched as by compose. The whole sighting is embedded in the PNG
+as JSON (an iTXt chunk "iocast-sighting"), so nothing the picture leaves
+out is lost: 'iocast parse --image card.png' reads it back.
+
+CJK text is drawn with --font, $IOCAST_CARD_FONT, or Noto Sans CJK
+(Debian: apt-get install fonts-noto-cjk); see docs/CARD.md.`,
+		defineFn: func(fs *flag.FlagSet) { new(cardFlags).define(fs); new(enrichFlags).define(fs) },
+	},
+	{
 		name:    "enrich",
 		args:    "[IP...]",
 		summary: "look up the AS, AS organisation and country of IP addresses",

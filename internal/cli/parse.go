@@ -25,11 +25,13 @@ const maxPost = 1 << 20
 type parseFlags struct {
 	format     string
 	jsonlInput bool
+	image      string // --image: read the sighting embedded in an evidence card (card.go)
 }
 
 func (f *parseFlags) define(fs *flag.FlagSet) {
 	fs.StringVar(&f.format, "format", "", "output format: json or jsonl (default json)")
 	fs.BoolVar(&f.jsonlInput, "jsonl-input", false, `read one {"text": …, "url": …} object per line instead of one post per file`)
+	fs.StringVar(&f.image, "image", "", "print the sighting embedded in the evidence card `PNG` (iocast card) instead of reading posts")
 }
 
 // post is one input of "iocast parse": a post or a thread, and where it
@@ -65,6 +67,9 @@ func (e *env) parsePosts(ctx context.Context, args []string) error {
 			return usageErrorf("%v", err)
 		}
 		c.Format = f.format
+	}
+	if f.image != "" {
+		return e.printCard(f.image, fs.Args(), c.Format)
 	}
 	files := fs.Args()
 	if len(files) == 0 {
