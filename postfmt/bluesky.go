@@ -99,6 +99,10 @@ func bskyMentions(s string, out []Facet) []Facet {
 
 func bskyLinks(s string, out []Facet) []Facet {
 	for i := 0; i < len(s); {
+		if b := s[i]; i > 0 && b < utf8.RuneSelf && b != ' ' && b != '(' && (b < '\t' || b > '\r') {
+			i++ // ASCII that cannot come before a URL
+			continue
+		}
 		// A URL starts at the beginning, or after a space (line
 		// terminators are spaces) or '('.
 		u := -1
