@@ -12,7 +12,7 @@ import (
 
 // recognize finds the indicators in the refanged candidate s.rbuf, whose
 // bytes map back to the segment through s.pos.
-func (s *scanner) recognize(int) {
+func (s *scanner) recognize() {
 	s.piece(0, len(s.rbuf), 0)
 }
 
@@ -759,6 +759,6 @@ func (s *scanner) cjkDomain(a, b int) bool {
 	s.pos[w] = s.pos[len(s.rbuf)]
 	s.rbuf, s.pos = s.rbuf[:w], s.pos[:w+1]
 	s.defanged = true
-	s.recognize(k)
+	s.recognize()
 	return s.emitted > before
 }

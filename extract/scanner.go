@@ -263,7 +263,7 @@ func (s *scanner) join(i int) int {
 	}
 	_, last := trimToken(seg, toks[end].start, toks[end].end)
 	s.pos = append(s.pos, int32(last))
-	s.recognize(toks[i].start)
+	s.recognize()
 	return end - i + 1
 }
 
@@ -387,7 +387,7 @@ func (s *scanner) candidate(a, b int) {
 	s.rbuf, s.pos, changed = intel.AppendRefang(s.rbuf, s.pos, seg[a:b], intel.RefangOptions{})
 	s.rebase(a)
 	s.defanged = changed
-	s.recognize(a)
+	s.recognize()
 }
 
 // emitValue canonicalises and reports one indicator whose text is
