@@ -225,8 +225,10 @@ func canonicalEndpoint(v string) (string, Kind, error) {
 		c, err := Canonical(KindIPv6, strings.Trim(r, "[]"))
 		return c, KindIPv6, err
 	}
-	if c, err := Canonical(KindIPv4, r); err == nil {
-		return c, KindIPv4, nil
+	if maybeIP(r) { // a domain ends in a letter: no IPv4 parse for it
+		if c, err := Canonical(KindIPv4, r); err == nil {
+			return c, KindIPv4, nil
+		}
 	}
 	c, err := Canonical(KindDomain, r)
 	if err != nil {

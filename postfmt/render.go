@@ -175,6 +175,8 @@ func endpointKind(v string) intel.Kind {
 		return intel.KindURL
 	case strings.Contains(v, ":"):
 		return intel.KindIPv6
+	case v == "" || v[len(v)-1] < '0' || v[len(v)-1] > '9':
+		return intel.KindDomain // a domain ends in a letter
 	}
 	if _, err := netip.ParseAddr(v); err == nil {
 		return intel.KindIPv4
