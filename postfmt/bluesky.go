@@ -148,10 +148,12 @@ func bskyLinks(s string, out []Facet) []Facet {
 }
 
 func bskyURLAt(s string, i int) (end, domainEnd int, ok bool) {
-	for _, p := range []string{"https://", "http://"} {
-		if len(s)-i > len(p) && strings.EqualFold(s[i:i+len(p)], p) {
-			if e := nonSpaceEnd(s, i+len(p)); e > i+len(p) {
-				return e, -1, true
+	if i < len(s) && s[i]|0x20 == 'h' {
+		for _, p := range [...]string{"https://", "http://"} {
+			if len(s)-i > len(p) && asciiEqualFold(s[i:i+len(p)], p) {
+				if e := nonSpaceEnd(s, i+len(p)); e > i+len(p) {
+					return e, -1, true
+				}
 			}
 		}
 	}
@@ -316,4 +318,22 @@ func isASCIIWord(b byte) bool { return isASCIIAlnum(b) || b == '_' }
 func lastRune(s string) rune {
 	r, _ := utf8.DecodeLastRuneInString(s)
 	return r
+}
+
+// asciiEqualFold reports whether s equals the lower-case ASCII lower,
+// ignoring ASCII case (strings.EqualFold without its Unicode work).
+func asciiEqualFold(s, lower string) bool {
+	if len(s) != len(lower) {
+		return false
+	}
+	for k := 0; k < len(s); k++ {
+		c := s[k]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[k] {
+			return false
+		}
+	}
+	return true
 }
