@@ -126,13 +126,26 @@ func Display(k intel.Kind, v string) string {
 // SortRecords sorts records by kind, value and port: the order of the
 // stores' key index, in which bulk writes are fastest.
 func SortRecords(recs []intel.Record) {
-	slices.SortFunc(recs, func(a, b intel.Record) int {
-		if c := strings.Compare(string(a.Kind), string(b.Kind)); c != 0 {
-			return c
-		}
-		if c := strings.Compare(a.Value, b.Value); c != 0 {
-			return c
-		}
-		return a.Port - b.Port
-	})
+	slices.SortFunc(recs, func(a, b intel.Record) int { return compareKeys(&a, &b) })
+}
+
+// KeyOrder returns pointers to recs sorted as SortRecords sorts them,
+// without moving the records (which are large).
+func KeyOrder(recs []intel.Record) []*intel.Record {
+	out := make([]*intel.Record, len(recs))
+	for i := range recs {
+		out[i] = &recs[i]
+	}
+	slices.SortFunc(out, compareKeys)
+	return out
+}
+
+func compareKeys(a, b *intel.Record) int {
+	if c := strings.Compare(string(a.Kind), string(b.Kind)); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Value, b.Value); c != 0 {
+		return c
+	}
+	return a.Port - b.Port
 }

@@ -76,7 +76,8 @@ type writer struct {
 	batch, sighting          *sql.Stmt
 	link, snapshot, indByKey *sql.Stmt
 	pending                  []intel.Record // checked records not yet merged
-	staged                   int            // records staged, not yet merged
+	sets                     setCache
+	staged                   int // records staged, not yet merged
 }
 
 func (w *writer) close() {
@@ -119,13 +120,13 @@ func (w *writer) merge(ctx context.Context) error {
 	if len(w.pending) == 0 {
 		return nil
 	}
-	store.SortRecords(w.pending)
+	order := store.KeyOrder(w.pending)
 	args := make([]any, 0, batchRows*16)
-	for len(w.pending) > 0 {
-		n := min(batchRows, len(w.pending))
+	for len(order) > 0 {
+		n := min(batchRows, len(order))
 		args = args[:0]
-		for _, r := range w.pending[:n] {
-			args = append(args, row(r)...)
+		for _, r := range order[:n] {
+			args = w.appendRow(args, r)
 		}
 		var err error
 		if n == batchRows {
@@ -139,9 +140,10 @@ func (w *writer) merge(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("store: merge: %w", err)
 		}
-		w.pending = w.pending[n:]
+		order = order[n:]
 	}
-	w.pending = nil
+	clear(w.pending)
+	w.pending = w.pending[:0]
 	return nil
 }
 
@@ -152,8 +154,9 @@ func mergeRowsSQL(n int) string {
 		fmt.Sprintf(mergeSQL, "max(sightings, excluded.sightings)")
 }
 
-// row returns the values of columns for r.
-func row(r intel.Record) []any {
+// appendRow appends the values of columns for r to args, with the JSON
+// of its families and sources from w.sets.
+func (w *writer) appendRow(args []any, r *intel.Record) []any {
 	var rdomain, enriched any
 	if r.Kind == intel.KindDomain {
 		rdomain = store.ReverseDomain(r.Value)
@@ -162,9 +165,30 @@ func row(r intel.Record) []any {
 		enriched = micros(r.LastSeen)
 	}
 	tlp, _ := store.TLPRank(r.TLP)
-	return []any{string(r.Kind), r.Value, r.Port, rdomain, micros(r.FirstSeen), micros(r.LastSeen),
-		r.Sightings, jsonSet(r.Families), r.Role, tlp, r.Confidence, jsonSet(r.Sources),
-		r.ASN, r.ISP, r.Country, enriched}
+	return append(args, string(r.Kind), r.Value, r.Port, rdomain, micros(r.FirstSeen), micros(r.LastSeen),
+		r.Sightings, w.sets.json(r.Families), r.Role, tlp, r.Confidence, w.sets.json(r.Sources),
+		r.ASN, r.ISP, r.Country, enriched)
+}
+
+// setCache remembers the JSON of the sets (families, sources) last seen:
+// an import repeats a few sets many times.
+type setCache map[string]any
+
+// json returns l as jsonSet does.
+func (c *setCache) json(l []string) any {
+	if len(l) == 0 {
+		return nil
+	}
+	k := strings.Join(l, "\x00") // no copy for one value
+	if v, ok := (*c)[k]; ok {
+		return v
+	}
+	if *c == nil || len(*c) >= 4096 {
+		*c = setCache{}
+	}
+	v := jsonSet(l)
+	(*c)[strings.Clone(k)] = v
+	return v
 }
 
 // upsertSighting merges one indicator of a sighting and returns its id.
@@ -174,7 +198,7 @@ func (w *writer) upsertSighting(ctx context.Context, r intel.Record) (int64, err
 		return 0, err
 	}
 	var id int64
-	if err := st.QueryRowContext(ctx, row(r)...).Scan(&id); err != nil {
+	if err := st.QueryRowContext(ctx, w.appendRow(nil, &r)...).Scan(&id); err != nil {
 		return 0, fmt.Errorf("store: %s %q: %w", r.Kind, r.Value, err)
 	}
 	return id, nil

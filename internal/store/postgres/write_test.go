@@ -1,0 +1,73 @@
+package postgres
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/iocast/iocast/intel"
+	"github.com/iocast/iocast/internal/store"
+	"github.com/iocast/iocast/internal/store/storetest"
+)
+
+// TestStagedDuplicates imports more than copyRows records, then records
+// whose keys are already in the staging table: they are merged, not lost
+// or doubled. It also runs the fallback merge (upsertStageSQL) over keys
+// already stored.
+func TestStagedDuplicates(t *testing.T) {
+	s := openSchema(t)
+	defer s.Close()
+	ctx := context.Background()
+	recs := storetest.Generate(copyRows + 10)
+	late := recs[0]
+	late.LastSeen = late.LastSeen.Add(1000 * time.Hour)
+	late.Families = []string{"Late"}
+	err := s.Update(ctx, func(w store.Writer) error {
+		for _, r := range append(recs, late) {
+			if err := w.AddRecord(ctx, r, store.Source{Name: "t"}); err != nil {
+				return err
+			}
+		}
+		// The fallback merge, over keys stored by the merge above.
+		ww := w.(*writer)
+		if err := ww.AddRecord(ctx, recs[1], store.Source{Name: "u"}); err != nil {
+			return err
+		}
+		if err := ww.copy(ctx); err != nil {
+			return err
+		}
+		if _, err := ww.tx.Exec(ctx, upsertStageSQL); err != nil {
+			return err
+		}
+		_, err := ww.tx.Exec(ctx, `TRUNCATE stage`)
+		clear(ww.staged)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := s.Stats(ctx)
+	if err != nil || st.Indicators != int64(len(recs)) {
+		t.Fatalf("Stats = %d indicators, %v; want %d", st.Indicators, err, len(recs))
+	}
+	for i, want := range []struct {
+		r        intel.Record
+		last     time.Time
+		families []string
+		sources  []string
+	}{
+		{recs[0], late.LastSeen, slices.Sorted(slices.Values([]string{"Late", recs[0].Families[0]})), []string{"t"}},
+		{recs[1], recs[1].LastSeen, recs[1].Families, []string{"t", "u"}},
+	} {
+		got, err := s.Search(ctx, want.r.Value)
+		if err != nil || len(got) != 1 {
+			t.Fatalf("%d: Search(%s) = %v, %v", i, want.r.Value, got, err)
+		}
+		g := got[0]
+		if !g.LastSeen.Equal(want.last) || !slices.Equal(g.Families, want.families) || !slices.Equal(g.Sources, want.sources) {
+			t.Errorf("%d: got last seen %s, families %v, sources %v; want %s, %v, %v", i, g.LastSeen, g.Families, g.Sources,
+				want.last, want.families, want.sources)
+		}
+	}
+}
