@@ -72,7 +72,12 @@ func BlueskyLinks(s string) []Span {
 
 func bskyMentions(s string, out []Facet) []Facet {
 	for i := 0; i < len(s); i++ {
-		if s[i] != '@' || !bskyAfterPrefix(s, i, true, false) {
+		if k := strings.IndexByte(s[i:], '@'); k < 0 {
+			break
+		} else {
+			i += k
+		}
+		if !bskyAfterPrefix(s, i, true, false) {
 			continue
 		}
 		j := i + 1
@@ -232,7 +237,12 @@ func bskyTags(s string, out []Facet) []Facet {
 
 func bskyCashtags(s string, out []Facet) []Facet {
 	for i := 0; i < len(s); i++ {
-		if s[i] != '$' || !bskyAfterPrefix(s, i, true, false) {
+		if k := strings.IndexByte(s[i:], '$'); k < 0 {
+			break
+		} else {
+			i += k
+		}
+		if !bskyAfterPrefix(s, i, true, false) {
 			continue
 		}
 		j := i + 1
