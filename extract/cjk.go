@@ -22,6 +22,12 @@ func (s *scanner) cjkFilename(a, b int) bool {
 	if prev, _ := lastRune(seg[:a]); !isFilenameRune(prev) || prev < 0x80 {
 		return false
 	}
+	// "メールにはresume.hta": a name that starts with a letter after CJK
+	// prose is the ASCII name alone; "請求書.docx", "依頼書_2024.img" and
+	// "第12回….exe" run back into the CJK text.
+	if c := tok[0]; c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
+		return false
+	}
 	st := a
 	for st > 0 {
 		rr, w := lastRune(seg[:st])
@@ -74,7 +80,7 @@ func (s *scanner) cjkDomain(a, b int) bool {
 		st = a - 3
 	} else {
 		_, tb := trimToken(seg, a, b)
-		if tb-a < 3 || !(seg[a] == '.' || seg[a] == '[' || seg[a] == '(' || seg[a] == '{') {
+		if tb-a < 3 || !(seg[a] == '.' || seg[a] == '[' || seg[a] == '(' || seg[a] == '{' || seg[a] == '-') {
 			return false
 		}
 	}

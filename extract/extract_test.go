@@ -105,6 +105,13 @@ func TestContexts(t *testing.T) {
 		{"cjk idn defanged", "・ログイン確認[.]com へ誘導", []found{{"domain", "xn--eckxa6p0a9892gimwa.com", 0, true}}},
 		{"cjk idn full-width dot", "・セキュリティ更新．net", []found{{"domain", "xn--dckta5b5b2j4a1907fbec.net", 0, true}}},
 		{"cjk idn url", "hxxps://ログイン確認[.]com/member/login", []found{{"url", "https://xn--eckxa6p0a9892gimwa.com/member/login", 0, true}}},
+		{"mismatched brackets", "secure.wallet-soft[.)io", []found{{"domain", "secure.wallet-soft.io", 0, true}}},
+		{"emoji variation selector", "➡️106\\.40\\.49\\.214", []found{{"ipv4", "106.40.49.214", 0, true}}},
+		{"spaced dots with port", "(104 dot 61 dot 230 dot 78:8443, x", []found{{"ipv4", "104.61.230.78", 8443, true}}},
+		{"spaced dot in url", "ftp[:]//129.120.183 dot 194/a/setup.msi", []found{{"url", "ftp://129.120.183.194/a/setup.msi", 0, true}}},
+		{"defanged email with dot word", "admin4490[@]shareupdate dot org：連絡先", []found{{"email", "admin4490@shareupdate.org", 0, true}}},
+		{"ascii file name after cjk", "メールにはresume_19302.exeという", []found{{"filename", "resume_19302.exe", 0, false}}},
+		{"cjk idn with hyphen", "`カード-1269{.}xyz`", []found{{"domain", "xn---1269-5n4dvh3o.xyz", 0, true}}},
 		{"duplicates once", "evil.com evil[.]com EVIL.COM", []found{{"domain", "evil.com", 0, false}}},
 	}
 	e := New(Options{})

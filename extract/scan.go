@@ -154,6 +154,8 @@ func delimRune(seg []byte, i int) int {
 		return w
 	case 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD:
 		return 0
+	case 0xFE0E, 0xFE0F:
+		return w // variation selectors belong to the emoji before them
 	case 0x3002, 0xFF0E, 0xFF61, 0xFF20:
 		return dotBetween(seg, i, w)
 	}

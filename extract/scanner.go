@@ -168,6 +168,41 @@ func hostish(b []byte) bool {
 	return true
 }
 
+// trimLeftJunk drops the brackets and quotes before a token's text.
+func trimLeftJunk(b []byte) []byte {
+	for len(b) > 0 && isLeadingJunk(b[0]) {
+		b = b[1:]
+	}
+	return b
+}
+
+// hostPrefix is the part of b before a port or path: "78" of "78:8443",
+// "194" of "194/assets/a.msi".
+func hostPrefix(b []byte) []byte {
+	if k := bytes.IndexAny(b, ":/?"); k >= 0 {
+		return b[:k]
+	}
+	return b
+}
+
+// joinable reports whether a token can stand left of a bare " dot ": a
+// host name run, or one that a defanged at sign joins to a local part
+// ("admin[@]example dot org").
+func joinable(b []byte) bool {
+	if k := bytes.LastIndex(b, []byte("//")); k >= 0 {
+		b = b[k+2:] // "ftp[:]//129.120.183" dot 194
+	}
+	if hostish(b) {
+		return true
+	}
+	for _, at := range [...]string{"[@]", "(@)", "{@}", "[at]", "(at)", "{at}", "@"} {
+		if k := bytes.Index(bytes.ToLower(b), []byte(at)); k > 0 {
+			return hostish(b[k+len(at):]) && hostish(bytes.TrimLeft(b[:k], "([{"))
+		}
+	}
+	return false
+}
+
 // sameLine reports whether only spaces and tabs separate two tokens.
 func (s *scanner) sameLine(a, b token) bool {
 	for k := a.end; k < b.start; k++ {
@@ -211,7 +246,7 @@ func (s *scanner) join(i int) int {
 		return 0
 	}
 	left := seg[toks[i].start:toks[i].end]
-	if bare && (!hostish(left) || stopwords[string(lowerAll(left))]) {
+	if bare && (!joinable(trimLeftJunk(left)) || stopwords[string(lowerAll(left))]) {
 		return 0
 	}
 	// Collect the chain: tok (joiner tok)+
@@ -223,7 +258,7 @@ func (s *scanner) join(i int) int {
 			break
 		}
 		right := seg[toks[k+2].start:toks[k+2].end]
-		if bb && !hostish(trimRightPunct(right)) {
+		if bb && !hostish(hostPrefix(trimRightPunct(right))) {
 			break
 		}
 		if jj == '.' && bb {

@@ -226,6 +226,10 @@ func bracketDefang[S text](src S, i int) (int, string) {
 	if j < len(src) && src[j] == close {
 		return j + 1 - i, rep
 	}
+	// Mismatched brackets around a dot or at sign: "evil[.)com".
+	if j < len(src) && (src[j] == ']' || src[j] == ')' || src[j] == '}') && (rep == "." || rep == "@") {
+		return j + 1 - i, rep
+	}
 	// Broken defang: "evil[.com", "1.2.3[.4". Only for dots and at signs
 	// followed directly by a name character, never for words.
 	if open == '[' && (rep == "." || rep == "@") && j == i+2 && j < len(src) && isNameByte(src[j]) {
