@@ -22,6 +22,9 @@ func (s *scanner) cjkFilename(a, b int) bool {
 	if prev, _ := lastRune(seg[:a]); !isFilenameRune(prev) || prev < 0x80 {
 		return false
 	}
+	if c := tok[0]; c == '(' || c == '[' || c == '{' || c == '<' || c == '\'' || c == '"' {
+		return false // "メールには(contract.vbs": the bracket starts the name
+	}
 	// "メールにはresume.hta": a name that starts with a letter after CJK
 	// prose is the ASCII name alone; "請求書.docx", "依頼書_2024.img" and
 	// "第12回….exe" run back into the CJK text.
@@ -87,7 +90,7 @@ func (s *scanner) cjkDomain(a, b int) bool {
 	k := st
 	for k > 0 {
 		r, w := lastRune(seg[:k])
-		if r != '-' && !(r >= 0x80 && isFilenameRune(r)) && !(r < 0x80 && isASCIIAlnum(byte(r))) {
+		if r != '-' && r != '.' && !(r >= 0x80 && isFilenameRune(r)) && !(r < 0x80 && isASCIIAlnum(byte(r))) {
 			break
 		}
 		k -= w

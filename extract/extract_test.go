@@ -112,6 +112,10 @@ func TestContexts(t *testing.T) {
 		{"defanged email with dot word", "admin4490[@]shareupdate dot org：連絡先", []found{{"email", "admin4490@shareupdate.org", 0, true}}},
 		{"ascii file name after cjk", "メールにはresume_19302.exeという", []found{{"filename", "resume_19302.exe", 0, false}}},
 		{"cjk idn with hyphen", "`カード-1269{.}xyz`", []found{{"domain", "xn---1269-5n4dvh3o.xyz", 0, true}}},
+		{"key=ip:port/path", "IOC=3．149．231．217:4444/beacon", []found{{"url", "http://3.149.231.217:4444/beacon", 0, true}}},
+		{"zero width before ideographic dot", "“update-data\u200d。co。jp/0/post.aspx”", []found{{"url", "http://update-data.co.jp/0/post.aspx", 0, true}}},
+		{"cjk idn under an ascii subdomain", "app.日本[.]net", []found{{"domain", "app.xn--wgv71a.net", 0, true}}},
+		{"bracketed file name after cjk", "メールには(contract.vbs)を", []found{{"filename", "contract.vbs", 0, false}}},
 		{"duplicates once", "evil.com evil[.]com EVIL.COM", []found{{"domain", "evil.com", 0, false}}},
 	}
 	e := New(Options{})
@@ -130,7 +134,7 @@ func TestFalsePositives(t *testing.T) {
 		{"thousands separators", "It received 11,194,880 requests and 1.234.567 bytes."},
 		{"version string", "version 1.2.3.4, ver. 2.0.1.7, v0.6.2, Version: 10.0.0.1, firmware 4.3.2.1"},
 		{"av name slash", "W64/BURNTCIGAR.CA!tr"},
-		{"av name colon", "Trojan:Win32/Emotet.A!ml HEUR:Trojan.Win32.Generic Backdoor.Win64.PlugX.ab"},
+		{"av name colon", "Trojan:Win32/Emotet.A!ml HEUR:Trojan.Win32.Generic Backdoor.Win64.PlugX.ab Backdoor.Win64.DOWNIISSA.Z"},
 		{"cidr", "10.0.0.0/8 and 45.77.0.0/16 and 2a01:4f8::/32"},
 		{"unknown scheme", "foo://evil.com/x"},
 		{"code identifiers", "System.IO Microsoft.NET self.info config.app std::vector os.path.join window.location requests.get"},

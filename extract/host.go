@@ -35,6 +35,9 @@ func (s *scanner) tryHost(i, j int) bool {
 		}
 	}
 	hp := r[i:slash]
+	if bytes.IndexByte(hp, '=') >= 0 {
+		return false // "IOC=3.149.231.217:4444/a": split at '=' first
+	}
 	colons := bytes.Count(hp, []byte{':'})
 	if colons >= 2 {
 		if isCIDRSuffix(r[slash:j]) || slash+4 == j && r[slash] == '/' && allDigits(r[slash+1:j]) {

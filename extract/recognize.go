@@ -28,8 +28,8 @@ func (s *scanner) emitAt(k intel.Kind, v string, port, i, j int) bool {
 	return s.emitValue(k, v, port, a, b, s.wasDefanged(i, j))
 }
 
-// maxDepth bounds the recursion of piece splitting.
-const maxDepth = 4
+// maxDepth bounds the recursion of piece splitting (one level a separator).
+const maxDepth = 8
 
 // piece recognizes r[i:j]: as a whole first, then split at separators.
 func (s *scanner) piece(i, j, depth int) {
@@ -51,14 +51,15 @@ func (s *scanner) piece(i, j, depth int) {
 	if depth >= maxDepth {
 		return
 	}
-	// Split at separators: "C2:evil.com", "md5=…", "foo(evil.com)".
-	start := i
-	for k := i; k <= j; k++ {
-		if k == j || isSeparator(r[k]) {
-			if k > start && k-start < j-i {
-				s.piece(start, k, depth+1)
+	// Split at the first separator and try both sides whole again:
+	// "C2:evil.com", "md5=…", "foo(evil.com)", "IOC=1.2.3.4:443/a".
+	for k := i; k < j; k++ {
+		if isSeparator(r[k]) {
+			if k > i {
+				s.piece(i, k, depth+1)
 			}
-			start = k + 1
+			s.piece(k+1, j, depth+1)
+			return
 		}
 	}
 }
@@ -301,6 +302,9 @@ func (s *scanner) tryFilename(i, j int) bool {
 	}
 	if quietExtensions[string(lowerAll(r[d+1:j]))] || notFiles[string(lowerAll(r[i:j]))] {
 		return true // a file name, but not one worth reporting
+	}
+	if f := bytes.IndexByte(r[i:j], '.'); f > 0 && avPrefixes[string(lowerAll(r[i:i+f]))] && bytes.Count(r[i:j], []byte{'.'}) >= 2 {
+		return true // "Backdoor.Win64.DOWNIISSA.Z" is a signature name
 	}
 	return s.emitAt(intel.KindFilename, string(r[i:j]), 0, i, j)
 }

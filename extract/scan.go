@@ -177,10 +177,22 @@ func delimRune(seg []byte, i int) int {
 // dotBetween keeps a full-width or ideographic dot (or at sign) of width w
 // in the token when ASCII name characters stand on both sides.
 func dotBetween(seg []byte, i, w int) int {
-	if i > 0 && isASCIIAlnum(seg[i-1]) && i+w < len(seg) && isASCIIAlnum(seg[i+w]) {
+	l, r := i, i+w
+	for l >= 3 && zeroWidthAt(seg, l-3) {
+		l -= 3
+	}
+	for r+3 <= len(seg) && zeroWidthAt(seg, r) {
+		r += 3
+	}
+	if l > 0 && isASCIIAlnum(seg[l-1]) && r < len(seg) && isASCIIAlnum(seg[r]) {
 		return 0
 	}
 	return w
+}
+
+// zeroWidthAt reports whether seg[i:] starts with U+200B–U+200D or U+2060.
+func zeroWidthAt(seg []byte, i int) bool {
+	return i+3 <= len(seg) && seg[i] == 0xE2 && (seg[i+1] == 0x80 && seg[i+2] >= 0x8B && seg[i+2] <= 0x8D || seg[i+1] == 0x81 && seg[i+2] == 0xA0)
 }
 
 // isCJK reports whether r belongs to a script that is written without

@@ -161,8 +161,8 @@ func hostish(b []byte) bool {
 		return false
 	}
 	for _, c := range b {
-		if !isLabelByte(c) && c != '.' {
-			return false
+		if !isLabelByte(c) && c != '.' && c < 0x80 {
+			return false // non-ASCII: IDN letters and zero-width characters
 		}
 	}
 	return true

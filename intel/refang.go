@@ -153,11 +153,23 @@ func isNameByte(b byte) bool {
 // betweenNames reports whether the w bytes at i have a name character on both
 // sides (for dots that are only dots between labels).
 func betweenNames[S text](src S, i, w int) bool {
-	if i == 0 || i+w >= len(src) {
+	l, r := i, i+w
+	for l >= 3 && zeroWidth(src, l-3) {
+		l -= 3 // "evil\u200d。com": the zero-width joiner goes anyway
+	}
+	for zeroWidth(src, r) {
+		r += 3
+	}
+	if l == 0 || r >= len(src) {
 		return false
 	}
-	prev, next := src[i-1], src[i+w]
-	return isASCIIAlnum(prev) && isASCIIAlnum(next)
+	return isASCIIAlnum(src[l-1]) && isASCIIAlnum(src[r])
+}
+
+// zeroWidth reports whether src[i:] starts with U+200B–U+200D or U+2060.
+func zeroWidth[S text](src S, i int) bool {
+	return i >= 0 && i+3 <= len(src) && src[i] == 0xE2 &&
+		(src[i+1] == 0x80 && src[i+2] >= 0x8B && src[i+2] <= 0x8D || src[i+1] == 0x81 && src[i+2] == 0xA0)
 }
 
 func isASCIIAlnum(b byte) bool {
