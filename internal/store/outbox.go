@@ -72,6 +72,21 @@ func CheckTransition(from, to PostState) error {
 	return nil
 }
 
+// CheckPost validates a post about to be added, defaulting its state to
+// draft.
+func CheckPost(p Post) (Post, error) {
+	if p.State == "" {
+		p.State = PostDraft
+	}
+	if err := CheckState(p.State); err != nil {
+		return p, err
+	}
+	if p.Platform == "" {
+		return p, fmt.Errorf("store: post without a platform: %w", intel.ErrInvalid)
+	}
+	return p, nil
+}
+
 // CheckState returns an error wrapping intel.ErrInvalid unless s is a state.
 func CheckState(s PostState) error {
 	switch s {

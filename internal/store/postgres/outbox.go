@@ -19,14 +19,9 @@ type outbox struct{ s *Store }
 
 // AddPost stores a new post.
 func (o outbox) AddPost(ctx context.Context, p store.Post) (int64, error) {
-	if p.State == "" {
-		p.State = store.PostDraft
-	}
-	if err := store.CheckState(p.State); err != nil {
+	p, err := store.CheckPost(p)
+	if err != nil {
 		return 0, err
-	}
-	if p.Platform == "" {
-		return 0, fmt.Errorf("store: post without a platform: %w", intel.ErrInvalid)
 	}
 	var sighting any
 	if p.SightingID != 0 {
@@ -34,7 +29,7 @@ func (o outbox) AddPost(ctx context.Context, p store.Post) (int64, error) {
 	}
 	now := store.Micro(o.s.now())
 	var id int64
-	err := o.s.pool.QueryRow(ctx, `INSERT INTO posts (sighting_id, platform, text, state, remote_id, url, error, created, updated)
+	err = o.s.pool.QueryRow(ctx, `INSERT INTO posts (sighting_id, platform, text, state, remote_id, url, error, created, updated)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id`,
 		sighting, p.Platform, p.Text, string(p.State), p.RemoteID, p.URL, p.Error, now).Scan(&id)
 	if err != nil {

@@ -16,14 +16,9 @@ type outbox struct{ s *Store }
 
 // AddPost stores a new post.
 func (o outbox) AddPost(ctx context.Context, p store.Post) (int64, error) {
-	if p.State == "" {
-		p.State = store.PostDraft
-	}
-	if err := store.CheckState(p.State); err != nil {
+	p, err := store.CheckPost(p)
+	if err != nil {
 		return 0, err
-	}
-	if p.Platform == "" {
-		return 0, fmt.Errorf("store: post without a platform: %w", intel.ErrInvalid)
 	}
 	var sighting any
 	if p.SightingID != 0 {
@@ -31,7 +26,7 @@ func (o outbox) AddPost(ctx context.Context, p store.Post) (int64, error) {
 	}
 	now := micros(store.Micro(o.s.now()))
 	var id int64
-	err := o.s.db.QueryRowContext(ctx, `INSERT INTO posts (sighting_id, platform, text, state, remote_id, url, error, created, updated)
+	err = o.s.db.QueryRowContext(ctx, `INSERT INTO posts (sighting_id, platform, text, state, remote_id, url, error, created, updated)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		sighting, p.Platform, p.Text, string(p.State), p.RemoteID, p.URL, p.Error, now, now).Scan(&id)
 	if err != nil {

@@ -10,11 +10,9 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -102,34 +100,20 @@ func (s *Store) migrate(ctx context.Context) error {
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied INTEGER NOT NULL)`); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	files, err := fs.Glob(migrations, "migrations/*.sql")
+	ms, err := store.Migrations(migrations, "migrations")
 	if err != nil {
 		return err
 	}
-	slices.Sort(files)
-	latest := 0
-	for _, name := range files {
-		v, err := strconv.Atoi(strings.SplitN(filepath.Base(name), "_", 2)[0])
-		if err != nil {
-			return fmt.Errorf("migrate: bad migration name %s", name)
-		}
-		latest = v
-		body, err := migrations.ReadFile(name)
-		if err != nil {
-			return err
-		}
-		if err := s.apply(ctx, v, filepath.Base(name), string(body)); err != nil {
-			return fmt.Errorf("migrate %s: %w", filepath.Base(name), err)
+	for _, m := range ms {
+		if err := s.apply(ctx, m.Version, m.Name, m.SQL); err != nil {
+			return fmt.Errorf("migrate %s: %w", m.Name, err)
 		}
 	}
 	var newest int
 	if err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&newest); err != nil {
 		return err
 	}
-	if newest > latest {
-		return fmt.Errorf("database schema %d is newer than this iocast knows (%d): upgrade iocast", newest, latest)
-	}
-	return nil
+	return store.CheckSchema(newest, ms)
 }
 
 // apply runs one migration unless it was applied (checked inside the
