@@ -7,10 +7,10 @@ import (
 	"fmt"
 	"io"
 	"reflect"
-	"regexp"
 	"strconv"
 
 	"github.com/iocast/iocast/internal/suggest"
+	"github.com/iocast/iocast/internal/yamlpos"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -113,25 +113,11 @@ func checkKeys(n *yaml.Node, t reflect.Type, prefix, file string, lines map[stri
 	return errs
 }
 
-var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
-
-// yamlError turns the yaml package's "line N: msg" errors into Errors.
+// yamlError turns the yaml package's errors into Errors at their lines.
 func yamlError(file string, err error) error {
-	var te *yaml.TypeError
-	if errors.As(err, &te) {
-		var errs []error
-		for _, e := range te.Errors {
-			errs = append(errs, lineError(file, e))
-		}
-		return errors.Join(errs...)
+	var errs []error
+	for _, p := range yamlpos.Problems(err) {
+		errs = append(errs, &Error{File: file, Line: p.Line, Msg: p.Msg})
 	}
-	return lineError(file, err.Error())
-}
-
-func lineError(file, msg string) *Error {
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		return &Error{File: file, Line: line, Msg: m[2]}
-	}
-	return &Error{File: file, Msg: msg}
+	return errors.Join(errs...)
 }

@@ -5,13 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/iocast/iocast/intel"
 	"github.com/iocast/iocast/internal/suggest"
+	"github.com/iocast/iocast/internal/yamlpos"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -103,27 +103,13 @@ func join(prefix, name string) string {
 	return prefix + "." + name
 }
 
-var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
-
-// yamlError turns the yaml package's "line N: msg" errors into Errors.
+// yamlError turns the yaml package's errors into Errors at their lines.
 func yamlError(file string, err error) error {
-	var te *yaml.TypeError
-	if errors.As(err, &te) {
-		var errs []error
-		for _, e := range te.Errors {
-			errs = append(errs, lineError(file, e))
-		}
-		return errors.Join(errs...)
+	var errs []error
+	for _, p := range yamlpos.Problems(err) {
+		errs = append(errs, &Error{File: file, Line: p.Line, Msg: p.Msg, Err: intel.ErrInvalid})
 	}
-	return lineError(file, err.Error())
-}
-
-func lineError(file, msg string) *Error {
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		return &Error{File: file, Line: line, Msg: m[2], Err: intel.ErrInvalid}
-	}
-	return &Error{File: file, Msg: strings.TrimPrefix(msg, "yaml: "), Err: intel.ErrInvalid}
+	return errors.Join(errs...)
 }
 
 // jsonError places encoding/json's errors at their line.
