@@ -17,4 +17,7 @@ var (
 	ErrRateLimited = errors.New("rate limited")
 	// ErrUnauthorized reports credentials a remote service refused.
 	ErrUnauthorized = errors.New("unauthorized")
+	// ErrExists reports something that may exist once and already does:
+	// a post already published, a thread already queued.
+	ErrExists = errors.New("already exists")
 )

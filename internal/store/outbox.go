@@ -11,12 +11,17 @@ import (
 // PostState is where a post is in the outbox.
 type PostState string
 
-// The states of a post. A post goes draft → queued → published, or to
-// failed (and may be queued again from there); published is final, which is
-// what keeps a post from being published twice.
+// The states of a post. A post goes draft → queued → sending → published,
+// or to failed (and may be queued again from there). A post is marked
+// sending, in its own committed write, just before a request that may
+// publish it leaves; one found sending later (after a crash) may or may not
+// be on the platform, and is reconciled before it is sent again (see
+// internal/publish). Published is final, which is what keeps a post from
+// being published twice.
 const (
 	PostDraft     PostState = "draft"
 	PostQueued    PostState = "queued"
+	PostSending   PostState = "sending"
 	PostPublished PostState = "published"
 	PostFailed    PostState = "failed"
 )
@@ -37,21 +42,45 @@ type Post struct {
 	// Created and Updated are when the post was added and last changed.
 	Created time.Time `json:"created"`
 	Updated time.Time `json:"updated"`
+	// Thread names the publication the post belongs to (see
+	// internal/publish: sighting, platform and generation) and Part is its
+	// place in it, from 0. A store holds at most one post per (Thread,
+	// Part) when Thread is set.
+	Thread string `json:"thread,omitempty"`
+	Part   int    `json:"part"`
+	// Key is the idempotency key the post is sent with.
+	Key string `json:"key,omitempty"`
+	// Attempts counts the moves to sending: the requests that may have
+	// published the post.
+	Attempts int `json:"attempts"`
+}
+
+// PostFilter selects posts. The zero PostFilter selects every post.
+type PostFilter struct {
+	// State, when set, keeps posts in that state.
+	State PostState
+	// Thread, when set, keeps the posts of that thread; ThreadPrefix the
+	// posts of every thread whose name starts with it.
+	Thread, ThreadPrefix string
 }
 
 // Outbox keeps the posts of the publisher.
 type Outbox interface {
-	// AddPost stores p (its ID, Created and Updated are set by the store;
-	// an empty State is draft) and returns its id.
+	// AddPost stores p (its ID, Created, Updated and Attempts are set by
+	// the store; an empty State is draft) and returns its id.
 	AddPost(ctx context.Context, p Post) (int64, error)
+	// AddPosts stores the posts (the parts of a thread) in one
+	// transaction: all of them or, on error, none. A post whose (Thread,
+	// Part) is already stored is an error wrapping intel.ErrExists.
+	AddPosts(ctx context.Context, ps []Post) ([]int64, error)
 	// SetPostState moves post id to state, with the remote id and URL (when
-	// published) or the error (when failed). It returns an error wrapping
-	// intel.ErrNotFound for an unknown post and intel.ErrInvalid for a move
-	// CheckTransition refuses.
+	// published) or the error (when failed); a move to sending counts an
+	// attempt. It returns an error wrapping intel.ErrNotFound for an
+	// unknown post and intel.ErrInvalid for a move CheckTransition refuses.
 	SetPostState(ctx context.Context, id int64, state PostState, remoteID, url, errMsg string) error
-	// Posts returns the posts in state (every post when state is ""),
-	// oldest first.
-	Posts(ctx context.Context, state PostState) ([]Post, error)
+	// Posts returns the posts f selects, by thread and part, oldest thread
+	// first (by id).
+	Posts(ctx context.Context, f PostFilter) ([]Post, error)
 }
 
 // CheckTransition returns an error wrapping intel.ErrInvalid unless a post
@@ -62,7 +91,9 @@ func CheckTransition(from, to PostState) error {
 	case PostDraft:
 		ok = to == PostQueued || to == PostDraft
 	case PostQueued:
-		ok = to == PostPublished || to == PostFailed || to == PostDraft
+		ok = to == PostSending || to == PostPublished || to == PostFailed || to == PostDraft
+	case PostSending:
+		ok = to == PostPublished || to == PostFailed || to == PostQueued
 	case PostFailed:
 		ok = to == PostQueued || to == PostDraft
 	}
@@ -84,13 +115,16 @@ func CheckPost(p Post) (Post, error) {
 	if p.Platform == "" {
 		return p, fmt.Errorf("store: post without a platform: %w", intel.ErrInvalid)
 	}
+	if p.Part < 0 {
+		return p, fmt.Errorf("store: post part %d: %w", p.Part, intel.ErrInvalid)
+	}
 	return p, nil
 }
 
 // CheckState returns an error wrapping intel.ErrInvalid unless s is a state.
 func CheckState(s PostState) error {
 	switch s {
-	case PostDraft, PostQueued, PostPublished, PostFailed:
+	case PostDraft, PostQueued, PostSending, PostPublished, PostFailed:
 		return nil
 	}
 	return fmt.Errorf("unknown post state %q: %w", s, intel.ErrInvalid)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 
 	"github.com/iocast/iocast/intel"
 	"github.com/iocast/iocast/internal/store"
@@ -16,23 +17,50 @@ type outbox struct{ s *Store }
 
 // AddPost stores a new post.
 func (o outbox) AddPost(ctx context.Context, p store.Post) (int64, error) {
-	p, err := store.CheckPost(p)
+	ids, err := o.AddPosts(ctx, []store.Post{p})
 	if err != nil {
 		return 0, err
 	}
-	var sighting any
-	if p.SightingID != 0 {
-		sighting = p.SightingID
+	return ids[0], nil
+}
+
+// AddPosts stores posts in one transaction.
+func (o outbox) AddPosts(ctx context.Context, ps []store.Post) ([]int64, error) {
+	for i, p := range ps {
+		p, err := store.CheckPost(p)
+		if err != nil {
+			return nil, err
+		}
+		ps[i] = p
 	}
-	now := micros(store.Micro(o.s.now()))
-	var id int64
-	err = o.s.db.QueryRowContext(ctx, `INSERT INTO posts (sighting_id, platform, text, state, remote_id, url, error, created, updated)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		sighting, p.Platform, p.Text, string(p.State), p.RemoteID, p.URL, p.Error, now, now).Scan(&id)
+	tx, err := o.s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return 0, fmt.Errorf("store: add post: %w", err)
+		return nil, fmt.Errorf("store: %w", err)
 	}
-	return id, nil
+	defer tx.Rollback()
+	now := micros(store.Micro(o.s.now()))
+	ids := make([]int64, 0, len(ps))
+	for _, p := range ps {
+		var sighting any
+		if p.SightingID != 0 {
+			sighting = p.SightingID
+		}
+		var id int64
+		err = tx.QueryRowContext(ctx, `INSERT INTO posts (sighting_id, platform, text, state, remote_id, url, error, created, updated, thread, part, idem_key)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			sighting, p.Platform, p.Text, string(p.State), p.RemoteID, p.URL, p.Error, now, now, p.Thread, p.Part, p.Key).Scan(&id)
+		if err != nil {
+			if strings.Contains(err.Error(), "UNIQUE constraint failed") {
+				return nil, fmt.Errorf("store: post %d of thread %s: %w", p.Part, p.Thread, intel.ErrExists)
+			}
+			return nil, fmt.Errorf("store: add post: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("store: add posts: %w", err)
+	}
+	return ids, nil
 }
 
 // SetPostState moves a post to state.
@@ -52,20 +80,34 @@ func (o outbox) SetPostState(ctx context.Context, id int64, state store.PostStat
 	if err := store.CheckTransition(store.PostState(from), state); err != nil {
 		return fmt.Errorf("store: post %d: %w", id, err)
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE posts SET state = ?, remote_id = ?, url = ?, error = ?, updated = ? WHERE id = ?`,
-		string(state), remoteID, url, errMsg, micros(store.Micro(o.s.now())), id)
+	attempt := 0
+	if state == store.PostSending {
+		attempt = 1
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE posts SET state = ?, remote_id = ?, url = ?, error = ?, updated = ?, attempts = attempts + ? WHERE id = ?`,
+		string(state), remoteID, url, errMsg, micros(store.Micro(o.s.now())), attempt, id)
 	if err != nil {
 		return fmt.Errorf("store: post %d: %w", id, err)
 	}
 	return tx.Commit()
 }
 
-// Posts returns the posts in state, oldest first.
-func (o outbox) Posts(ctx context.Context, state store.PostState) ([]store.Post, error) {
-	q := `SELECT id, sighting_id, platform, text, state, remote_id, url, error, created, updated FROM posts`
+// Posts returns the posts f selects.
+func (o outbox) Posts(ctx context.Context, f store.PostFilter) ([]store.Post, error) {
+	q := `SELECT id, sighting_id, platform, text, state, remote_id, url, error, created, updated, thread, part, idem_key, attempts FROM posts`
+	var where []string
 	var args []any
-	if state != "" {
-		q, args = q+" WHERE state = ?", append(args, string(state))
+	if f.State != "" {
+		where, args = append(where, "state = ?"), append(args, string(f.State))
+	}
+	if f.Thread != "" {
+		where, args = append(where, "thread = ?"), append(args, f.Thread)
+	}
+	if f.ThreadPrefix != "" {
+		where, args = append(where, "substr(thread, 1, ?) = ?"), append(args, len(f.ThreadPrefix), f.ThreadPrefix)
+	}
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
 	}
 	rows, err := o.s.db.QueryContext(ctx, q+" ORDER BY id", args...)
 	if err != nil {
@@ -78,7 +120,8 @@ func (o outbox) Posts(ctx context.Context, state store.PostState) ([]store.Post,
 		var sighting sql.NullInt64
 		var st string
 		var created, updated int64
-		if err := rows.Scan(&p.ID, &sighting, &p.Platform, &p.Text, &st, &p.RemoteID, &p.URL, &p.Error, &created, &updated); err != nil {
+		if err := rows.Scan(&p.ID, &sighting, &p.Platform, &p.Text, &st, &p.RemoteID, &p.URL, &p.Error, &created, &updated,
+			&p.Thread, &p.Part, &p.Key, &p.Attempts); err != nil {
 			return nil, fmt.Errorf("store: posts: %w", err)
 		}
 		p.SightingID, p.State = sighting.Int64, store.PostState(st)

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"os"
 	"path/filepath"
 	"testing"
@@ -47,9 +48,10 @@ func TestReopenKeepsSchema(t *testing.T) {
 		if err != nil {
 			t.Fatalf("open %d: %v", i, err)
 		}
+		ms, _ := store.Migrations(migrations, "migrations")
 		var n int
-		if err := s.db.QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil || n != 1 {
-			t.Errorf("open %d: %d migrations recorded, %v; want 1", i, n, err)
+		if err := s.db.QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil || n != len(ms) {
+			t.Errorf("open %d: %d migrations recorded, %v; want %d", i, n, err, len(ms))
 		}
 		s.Close()
 	}
@@ -65,5 +67,36 @@ func TestNewerSchemaRefused(t *testing.T) {
 	s.Close()
 	if _, err := Open(context.Background(), path); err == nil {
 		t.Error("a store with a newer schema opened")
+	}
+}
+
+// TestMigrateKeepsPosts opens a store written by the first schema: the
+// rebuilt posts table of migration 2 keeps its posts.
+func TestMigrateKeepsPosts(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v1.db")
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, _ := store.Migrations(migrations, "migrations")
+	for _, q := range []string{
+		`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied INTEGER NOT NULL)`,
+		ms[0].SQL,
+		`INSERT INTO schema_migrations VALUES (1, '` + ms[0].Name + `', 0)`,
+		`INSERT INTO posts (platform, text, state, remote_id, created, updated) VALUES ('mastodon', 'old post', 'published', '109', 1, 2)`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%.40s: %v", q, err)
+		}
+	}
+	db.Close()
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	got, err := s.Outbox().Posts(context.Background(), store.PostFilter{})
+	if err != nil || len(got) != 1 || got[0].Text != "old post" || got[0].RemoteID != "109" || got[0].State != store.PostPublished {
+		t.Fatalf("posts after migration = %+v, %v", got, err)
 	}
 }

@@ -2,6 +2,8 @@ package storetest
 
 import (
 	"context"
+	"errors"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -30,6 +32,10 @@ func testOutbox(t *testing.T, s store.Store) {
 		{store.PostQueued, nil},
 		{store.PostFailed, nil},
 		{store.PostQueued, nil},
+		{store.PostSending, nil},
+		{store.PostDraft, intel.ErrInvalid}, // a post that may be out cannot go back to draft
+		{store.PostQueued, nil},             // reconciled: not on the platform
+		{store.PostSending, nil},
 		{store.PostPublished, nil},
 		{store.PostQueued, intel.ErrInvalid}, // published is final: never twice
 	}
@@ -42,22 +48,73 @@ func testOutbox(t *testing.T, s store.Store) {
 		}
 	}
 	wantErr(t, ob.SetPostState(ctx, id+100, store.PostQueued, "", "", ""), intel.ErrNotFound)
-	got, err := ob.Posts(ctx, store.PostPublished)
+	got, err := ob.Posts(ctx, store.PostFilter{State: store.PostPublished})
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []store.Post{{ID: id, SightingID: sid, Platform: "mastodon", Text: "🚨⚡ #LODEINFO", State: store.PostPublished,
-		RemoteID: "110", URL: "https://infosec.exchange/@me/110"}}
+		RemoteID: "110", URL: "https://infosec.exchange/@me/110", Attempts: 2}}
 	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(store.Post{}, "Created", "Updated")); diff != "" {
 		t.Errorf("Posts (-want +got):\n%s", diff)
 	}
 	if len(got) == 1 && (got[0].Created.IsZero() || got[0].Updated.Before(got[0].Created)) {
 		t.Errorf("post times = %v, %v", got[0].Created, got[0].Updated)
 	}
-	if drafts, _ := ob.Posts(ctx, store.PostDraft); len(drafts) != 0 {
+	if drafts, _ := ob.Posts(ctx, store.PostFilter{State: store.PostDraft}); len(drafts) != 0 {
 		t.Errorf("drafts = %+v, want none", drafts)
 	}
 	if n := stats(t, s).Posts[store.PostPublished]; n != 1 {
 		t.Errorf("Stats.Posts[published] = %d, want 1", n)
+	}
+}
+
+func testOutboxThreads(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	ob := s.Outbox()
+	thread := func(name string, parts ...string) []store.Post {
+		var ps []store.Post
+		for i, text := range parts {
+			ps = append(ps, store.Post{Platform: "bluesky", Text: text, State: store.PostQueued, Thread: name, Part: i, Key: name + "-" + string(rune('0'+i))})
+		}
+		return ps
+	}
+	ids, err := ob.AddPosts(ctx, thread("abc/bluesky/1", "one", "two", "three"))
+	if err != nil || len(ids) != 3 {
+		t.Fatalf("AddPosts = %v, %v", ids, err)
+	}
+	// A thread already queued cannot be queued again, and a failed
+	// AddPosts writes none of its posts.
+	bad := append(thread("abc/bluesky/2", "x"), thread("abc/bluesky/1", "dup")...)
+	if _, err := ob.AddPosts(ctx, bad); !errors.Is(err, intel.ErrExists) {
+		t.Errorf("AddPosts of a stored (thread, part) = %v, want ErrExists", err)
+	}
+	if got, _ := ob.Posts(ctx, store.PostFilter{Thread: "abc/bluesky/2"}); len(got) != 0 {
+		t.Errorf("a failed AddPosts left %d posts", len(got))
+	}
+	if _, err := ob.AddPosts(ctx, thread("abd/bluesky/1", "other")); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ob.Posts(ctx, store.PostFilter{ThreadPrefix: "abc/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	for _, p := range got {
+		texts = append(texts, p.Text)
+		if p.Thread != "abc/bluesky/1" || p.Key != p.Thread+"-"+string(rune('0'+p.Part)) || p.State != store.PostQueued || p.Attempts != 0 {
+			t.Errorf("post %+v", p)
+		}
+	}
+	if !slices.Equal(texts, []string{"one", "two", "three"}) {
+		t.Errorf("Posts(ThreadPrefix abc/) texts = %q", texts)
+	}
+	if got, _ := ob.Posts(ctx, store.PostFilter{Thread: "abd/bluesky/1", State: store.PostQueued}); len(got) != 1 || got[0].Part != 0 {
+		t.Errorf("Posts(Thread, State) = %+v", got)
+	}
+	if got, _ := ob.Posts(ctx, store.PostFilter{ThreadPrefix: "ab%"}); len(got) != 0 {
+		t.Errorf("ThreadPrefix is not a pattern: got %d posts", len(got))
+	}
+	if _, err := ob.AddPost(ctx, store.Post{Platform: "x", Part: -1}); !errors.Is(err, intel.ErrInvalid) {
+		t.Errorf("AddPost(Part -1) = %v, want ErrInvalid", err)
 	}
 }

@@ -40,6 +40,7 @@ func Run(t *testing.T, open Opener) {
 		{"Enrichment", testEnrichment},
 		{"CollectedPost", testCollectedPost},
 		{"Outbox", testOutbox},
+		{"OutboxThreads", testOutboxThreads},
 		{"Stats", testStats},
 	}
 	for _, tt := range tests {
