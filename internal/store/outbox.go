@@ -93,7 +93,7 @@ func CheckTransition(from, to PostState) error {
 	case PostQueued:
 		ok = to == PostSending || to == PostPublished || to == PostFailed || to == PostDraft
 	case PostSending:
-		ok = to == PostPublished || to == PostFailed || to == PostQueued
+		ok = to == PostPublished || to == PostFailed || to == PostQueued || to == PostSending
 	case PostFailed:
 		ok = to == PostQueued || to == PostDraft
 	}
