@@ -32,6 +32,14 @@ type Config struct {
 	Store StoreConfig `yaml:"store"`
 	// Enrich configures enrichment of C2 addresses (enrich.go).
 	Enrich EnrichConfig `yaml:"enrich"`
+	// Post configures the post command, and X, Mastodon, Bluesky, Misskey
+	// and Webhook the accounts it posts with (publish.go).
+	Post     PostConfig     `yaml:"post"`
+	X        XConfig        `yaml:"x"`
+	Mastodon MastodonConfig `yaml:"mastodon"`
+	Bluesky  BlueskyConfig  `yaml:"bluesky"`
+	Misskey  MisskeyConfig  `yaml:"misskey"`
+	Webhook  WebhookConfig  `yaml:"webhook"`
 }
 
 // ComposeConfig configures the compose command.
@@ -96,6 +104,7 @@ func Default() Config {
 		Compose: ComposeConfig{Platform: ComposePlatforms[0], Lang: ComposeLangs[0], Format: ComposeFormats[0], MastodonLimit: 500},
 		Parse:   ParseConfig{Format: ParseFormats[0]},
 		Enrich:  EnrichConfig{Timeout: DefaultEnrichTimeout},
+		Post:    PostConfig{MaxWait: "15m"},
 	}
 }
 
@@ -147,6 +156,9 @@ func (c *Config) validate(where func(key string) string) error {
 		if ch.err != nil {
 			return fmt.Errorf("%s: %w", where(ch.key), ch.err)
 		}
+	}
+	if err := c.Post.validate(where); err != nil {
+		return err
 	}
 	return c.Enrich.validate(where)
 }

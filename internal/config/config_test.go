@@ -278,6 +278,26 @@ func TestEnvVar(t *testing.T) {
 		"enrich.dns_server":               "IOCAST_ENRICH_DNS_SERVER",
 		"enrich.rdap_url":                 "IOCAST_ENRICH_RDAP_URL",
 		"enrich.names":                    "IOCAST_ENRICH_NAMES",
+		// The account variables are the names docs/PUBLISHING.md gives.
+		"post.to":              "IOCAST_POST_TO",
+		"post.no_card":         "IOCAST_POST_NO_CARD",
+		"post.card_dir":        "IOCAST_POST_CARD_DIR",
+		"post.max_wait":        "IOCAST_POST_MAX_WAIT",
+		"x.api_url":            "IOCAST_X_API_URL",
+		"x.consumer_key":       "IOCAST_X_CONSUMER_KEY",
+		"x.consumer_secret":    "IOCAST_X_CONSUMER_SECRET",
+		"x.access_token":       "IOCAST_X_ACCESS_TOKEN",
+		"x.access_secret":      "IOCAST_X_ACCESS_SECRET",
+		"mastodon.url":         "IOCAST_MASTODON_URL",
+		"mastodon.token":       "IOCAST_MASTODON_TOKEN",
+		"mastodon.visibility":  "IOCAST_MASTODON_VISIBILITY",
+		"bluesky.pds":          "IOCAST_BLUESKY_PDS",
+		"bluesky.handle":       "IOCAST_BLUESKY_HANDLE",
+		"bluesky.app_password": "IOCAST_BLUESKY_APP_PASSWORD",
+		"misskey.url":          "IOCAST_MISSKEY_URL",
+		"misskey.token":        "IOCAST_MISSKEY_TOKEN",
+		"misskey.visibility":   "IOCAST_MISSKEY_VISIBILITY",
+		"webhook.url":          "IOCAST_WEBHOOK_URL",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)

@@ -75,6 +75,9 @@ func Load(opts Options) (*Result, error) {
 			origin[k] = path + ":" + strconv.Itoa(line)
 		}
 		resolvePaths(&res.Config, filepath.Dir(path), lookup)
+		if err := checkSecretsMode(path, lines); err != nil {
+			return nil, err
+		}
 		if w, ok := checkMode(path); ok {
 			res.Warnings = append(res.Warnings, w)
 		}

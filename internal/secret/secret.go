@@ -78,3 +78,7 @@ func Contains(text string, secrets ...String) bool {
 	}
 	return false
 }
+
+// Equal reports whether two credentials are the same (for go-cmp in
+// tests, which cannot look inside a String).
+func (s String) Equal(o String) bool { return s.v == o.v }
