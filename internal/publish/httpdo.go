@@ -234,10 +234,11 @@ func ErrorMessage(body []byte) string {
 		Message          string          `json:"message"`
 		Detail           string          `json:"detail"`
 		Title            string          `json:"title"`
-		Errors           []struct {
-			Message string `json:"message"`
-			Detail  string `json:"detail"`
-		} `json:"errors"`
+		Errors           json.RawMessage `json:"errors"`
+	}
+	var errList []struct {
+		Message string `json:"message"`
+		Detail  string `json:"detail"`
 	}
 	msg := ""
 	if json.Unmarshal(body, &v) == nil {
@@ -255,10 +256,12 @@ func ErrorMessage(body []byte) string {
 				break
 			}
 		}
-		if msg == "" && len(v.Errors) > 0 {
-			msg = v.Errors[0].Message
+		// "errors" is a list (X) or, for Discord's "Invalid Form Body",
+		// an object keyed by field: then the top-level message says it.
+		if msg == "" && json.Unmarshal(v.Errors, &errList) == nil && len(errList) > 0 {
+			msg = errList[0].Message
 			if msg == "" {
-				msg = v.Errors[0].Detail
+				msg = errList[0].Detail
 			}
 		}
 		if msg != "" && errStr != "" && msg != errStr && v.Message != "" && msg == v.Message {

@@ -109,7 +109,7 @@ func DefaultLimits(platform string) Limits {
 	case PlatformMisskey:
 		return Limits{Rules: postfmt.PlatformMastodon, Max: 3000}
 	case PlatformWebhook:
-		return Limits{Rules: postfmt.PlatformMastodon, Max: 2000}
+		return Limits{Rules: postfmt.PlatformMastodon, Max: 1500} // webhook.ComposeMax
 	}
 	return Limits{Rules: postfmt.PlatformMastodon}
 }

@@ -424,12 +424,30 @@ func TestDefaultLimitsCompose(t *testing.T) {
 			t.Fatalf("%s: %v", name, err)
 		}
 		for _, part := range post.Parts {
-			if part.Length > part.Limit || (name == publish.PlatformWebhook && part.Limit != 2000) {
+			if part.Length > part.Limit || (name == publish.PlatformWebhook && part.Limit != 1500) {
 				t.Errorf("%s: part of length %d, limit %d", name, part.Length, part.Limit)
 			}
 		}
 	}
 	if got := publish.DefaultLimits(publish.PlatformBluesky).Rules; got != postfmt.PlatformBluesky {
 		t.Errorf("bluesky rules %q", got)
+	}
+}
+
+func TestErrorMessage(t *testing.T) {
+	tests := []struct{ body, want string }{
+		{`{"title":"Forbidden","detail":"You are not permitted to perform this action.","type":"about:blank","status":403}`, "You are not permitted to perform this action."},
+		{`{"errors":[{"message":"Rate limit exceeded","code":88}]}`, "Rate limit exceeded"},
+		{`{"error":"Validation failed: Text character limit of 500 exceeded"}`, "Validation failed: Text character limit of 500 exceeded"},
+		{`{"error":"InvalidToken","message":"Token could not be verified"}`, "InvalidToken: Token could not be verified"},
+		{`{"error":{"message":"Credential required.","code":"CREDENTIAL_REQUIRED","id":"1384574d"}}`, "Credential required."},
+		{`{"code":50035,"errors":{"content":{"_errors":[{"code":"BASE_TYPE_MAX_LENGTH"}]}},"message":"Invalid Form Body"}`, "Invalid Form Body"},
+		{"<html>\n<body>Bad Gateway</body>", "<html>"},
+		{strings.Repeat("é", 300), strings.Repeat("é", 100) + "…"},
+	}
+	for _, tt := range tests {
+		if got := publish.ErrorMessage([]byte(tt.body)); got != tt.want {
+			t.Errorf("ErrorMessage(%.40q) = %q, want %q", tt.body, got, tt.want)
+		}
 	}
 }
