@@ -3,6 +3,7 @@ module github.com/iocast/iocast
 go 1.26.8
 
 require (
+	github.com/dghubble/oauth1 v0.7.3
 	github.com/google/go-cmp v0.7.0
 	github.com/jackc/pgx/v5 v5.12.0
 	github.com/maxmind/mmdbwriter v1.2.0
@@ -17,7 +18,6 @@ require (
 )
 
 require (
-	github.com/dghubble/oauth1 v0.7.3 // indirect
 	github.com/dustin/go-humanize v1.1.0 // indirect
 	github.com/google/uuid v1.6.0 // indirect
 	github.com/jackc/pgpassfile v1.0.0 // indirect

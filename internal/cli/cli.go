@@ -76,6 +76,10 @@ func (e *env) run(ctx context.Context, args []string) error {
 		err = e.cardCmd(ctx, args)
 	case "db":
 		err = e.db(ctx, args)
+	case "post":
+		err = e.postCmd(ctx, args)
+	case "accounts":
+		err = e.accounts(ctx, args)
 	case "enrich":
 		err = e.enrichCmd(ctx, args)
 	case "version":

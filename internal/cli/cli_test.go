@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/iocast/iocast/internal/config"
 )
 
 // isolate keeps the user's configuration and environment out of a test.
@@ -21,6 +23,9 @@ func isolate(t *testing.T) {
 		"IOCAST_EXTRACT_ALL", "IOCAST_EXTRACT_WARNINGLISTS", "IOCAST_EXTRACT_NO_BUILTIN_WARNINGLISTS",
 		"IOCAST_DB", "IOCAST_IPDB", "IOCAST_ENRICH_IPDB", "IOCAST_ENRICH_ONLINE", "IOCAST_STORE_DSN"} {
 		t.Setenv(k, "") // empty counts as unset
+	}
+	for _, k := range config.Keys() { // accounts above all: never post from a test
+		t.Setenv(config.EnvVar(k), "")
 	}
 }
 

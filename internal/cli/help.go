@@ -83,6 +83,42 @@ CJK text is drawn with --font, $IOCAST_CARD_FONT, or Noto Sans CJK
 		defineFn: func(fs *flag.FlagSet) { new(cardFlags).define(fs); new(enrichFlags).define(fs) },
 	},
 	{
+		name:    "post",
+		args:    "FILE|-",
+		summary: "publish a sighting on X, Mastodon, Bluesky, Misskey and webhooks, exactly once",
+		help: `Post is iocast's main job. It reads one sighting (YAML or JSON, see
+docs/SIGHTING.md), enriches its C2s as compose does, stores it, renders
+its evidence card, composes it for each platform (a thread when it does
+not fit one post) and publishes it with the card attached to the first
+part.
+
+Platforms: --to, else post.to, else every platform with an account in
+the environment or the configuration (IOCAST_X_*, IOCAST_MASTODON_*,
+IOCAST_BLUESKY_*, IOCAST_MISSKEY_*, IOCAST_WEBHOOK_URL). With no account
+configured, or with --dry-run, nothing is sent: post prints what it
+would send to each platform, where, and where the card was written.
+
+Every part is recorded in the store's outbox before it is sent and
+marked published after, so an interrupted or failed post is resumed by
+running the same command again, without posting any part twice. A
+sighting already posted to a platform is refused there unless --again.
+Rate limits are waited for (up to post.max_wait); server errors are
+retried with backoff; refused credentials are not. See
+docs/PUBLISHING.md.`,
+		defineFn: func(fs *flag.FlagSet) { new(postFlags).define(fs); new(enrichFlags).define(fs) },
+	},
+	{
+		name:    "accounts",
+		args:    "check [PLATFORM...]",
+		summary: "verify the configured accounts' credentials without posting",
+		help: `Accounts check asks each configured platform (or each PLATFORM named)
+who its credentials belong to, without posting, and prints the account
+and its post length limit, or why the check failed. A webhook cannot be
+checked without posting; its host is shown. Exit status 1 when any check
+fails. See docs/PUBLISHING.md.`,
+		defineFn: func(fs *flag.FlagSet) { new(accountsFlags).define(fs) },
+	},
+	{
 		name:    "enrich",
 		args:    "[IP...]",
 		summary: "look up the AS, AS organisation and country of IP addresses",

@@ -282,8 +282,8 @@ func ErrorMessage(body []byte) string {
 }
 
 // RetryAt reads when a platform asks to be called again: Retry-After
-// (seconds or an HTTP date), x-rate-limit-reset (X: Unix seconds; Mastodon:
-// an RFC 3339 time) or ratelimit-reset (Bluesky: Unix seconds). It returns
+// (seconds or an HTTP date), x-rate-limit-reset (X: Unix seconds),
+// X-RateLimit-Reset (Mastodon: an RFC 3339 time) or ratelimit-reset (Bluesky: Unix seconds). It returns
 // the zero time when none is set or readable.
 func RetryAt(h http.Header, now time.Time) time.Time {
 	if s := strings.TrimSpace(h.Get("Retry-After")); s != "" {
@@ -294,7 +294,9 @@ func RetryAt(h http.Header, now time.Time) time.Time {
 			return t
 		}
 	}
-	for _, name := range []string{"X-Rate-Limit-Reset", "Ratelimit-Reset"} {
+	// X sends x-rate-limit-reset, Mastodon X-RateLimit-Reset (two names
+	// once canonicalised), Bluesky ratelimit-reset.
+	for _, name := range []string{"X-Rate-Limit-Reset", "X-Ratelimit-Reset", "Ratelimit-Reset"} {
 		s := strings.TrimSpace(h.Get(name))
 		if s == "" {
 			continue

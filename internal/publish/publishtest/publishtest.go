@@ -12,7 +12,7 @@ import (
 // Post is a post a fake server created.
 type Post struct {
 	// ID is the id the server gave it (an at:// URI for Bluesky).
-	ID string
+	ID   string
 	Text string
 	// ReplyTo is the id of the post it replies to, "" for none; Root the
 	// thread's first post, where the platform records it (Bluesky).

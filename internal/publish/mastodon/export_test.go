@@ -1,0 +1,4 @@
+package mastodon
+
+// PlainText exports plainText to the tests.
+var PlainText = plainText
