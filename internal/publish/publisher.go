@@ -294,12 +294,12 @@ func (p *Publisher) sendPart(ctx context.Context, a Adapter, job Job, post store
 			msg.Media = []MediaRef{ref}
 		}
 	}
-	if post.State == store.PostFailed {
-		if err := ob.SetPostState(ctx, post.ID, store.PostQueued, "", "", ""); err != nil {
-			return Remote{}, err
+	// Claim the part: of two publishers that read it as it is, only one
+	// goes on.
+	if err := ob.Claim(ctx, post.ID, post.State, post.Attempts); err != nil {
+		if errors.Is(err, store.ErrClaimed) {
+			return Remote{}, fmt.Errorf("%w; run again once it is done", err)
 		}
-	}
-	if err := ob.SetPostState(ctx, post.ID, store.PostSending, "", "", ""); err != nil {
 		return Remote{}, err
 	}
 	if err := p.fault(StepSending, name, i); err != nil {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -81,6 +82,27 @@ type Outbox interface {
 	// Posts returns the posts f selects, by thread and part, oldest thread
 	// first (by id).
 	Posts(ctx context.Context, f PostFilter) ([]Post, error)
+	// Claim moves post id to sending and counts an attempt, if and only if
+	// it is still in state with attempts attempts (as the caller read it):
+	// a compare-and-set, so that of two publishers that read the same post
+	// only one sends it. state must be queued, sending or failed. It
+	// returns an error wrapping ErrClaimed when the post changed since,
+	// and intel.ErrNotFound for an unknown post.
+	Claim(ctx context.Context, id int64, state PostState, attempts int) error
+}
+
+// ErrClaimed reports a post that another publisher claimed (or that
+// changed) since the caller read it.
+var ErrClaimed = errors.New("the post changed since it was read: another iocast may be publishing it")
+
+// CheckClaim returns an error wrapping intel.ErrInvalid unless a post in
+// state may be claimed for sending.
+func CheckClaim(state PostState) error {
+	switch state {
+	case PostQueued, PostSending, PostFailed:
+		return nil
+	}
+	return fmt.Errorf("post state %s cannot be claimed for sending: %w", state, intel.ErrInvalid)
 }
 
 // CheckTransition returns an error wrapping intel.ErrInvalid unless a post
@@ -93,7 +115,7 @@ func CheckTransition(from, to PostState) error {
 	case PostQueued:
 		ok = to == PostSending || to == PostPublished || to == PostFailed || to == PostDraft
 	case PostSending:
-		ok = to == PostPublished || to == PostFailed || to == PostQueued || to == PostSending
+		ok = to == PostPublished || to == PostFailed || to == PostQueued
 	case PostFailed:
 		ok = to == PostQueued || to == PostDraft
 	}

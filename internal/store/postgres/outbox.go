@@ -133,3 +133,23 @@ func (o outbox) Posts(ctx context.Context, f store.PostFilter) ([]store.Post, er
 	}
 	return out, rows.Err()
 }
+
+// Claim moves a post to sending if it is as the caller read it.
+func (o outbox) Claim(ctx context.Context, id int64, state store.PostState, attempts int) error {
+	if err := store.CheckClaim(state); err != nil {
+		return fmt.Errorf("store: post %d: %w", id, err)
+	}
+	tag, err := o.s.pool.Exec(ctx, `UPDATE posts SET state = 'sending', attempts = attempts + 1, error = '', updated = $1
+		WHERE id = $2 AND state = $3 AND attempts = $4`, store.Micro(o.s.now()), id, string(state), attempts)
+	if err != nil {
+		return fmt.Errorf("store: post %d: %w", id, err)
+	}
+	if tag.RowsAffected() == 1 {
+		return nil
+	}
+	var exists bool
+	if err := o.s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM posts WHERE id = $1)`, id).Scan(&exists); err == nil && !exists {
+		return fmt.Errorf("store: post %d: %w", id, intel.ErrNotFound)
+	}
+	return fmt.Errorf("store: post %d: %w", id, store.ErrClaimed)
+}

@@ -130,3 +130,23 @@ func (o outbox) Posts(ctx context.Context, f store.PostFilter) ([]store.Post, er
 	}
 	return out, rows.Err()
 }
+
+// Claim moves a post to sending if it is as the caller read it.
+func (o outbox) Claim(ctx context.Context, id int64, state store.PostState, attempts int) error {
+	if err := store.CheckClaim(state); err != nil {
+		return fmt.Errorf("store: post %d: %w", id, err)
+	}
+	res, err := o.s.db.ExecContext(ctx, `UPDATE posts SET state = 'sending', attempts = attempts + 1, error = '', updated = ?
+		WHERE id = ? AND state = ? AND attempts = ?`, micros(store.Micro(o.s.now())), id, string(state), attempts)
+	if err != nil {
+		return fmt.Errorf("store: post %d: %w", id, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 1 {
+		return err
+	}
+	var exists int
+	if err := o.s.db.QueryRowContext(ctx, `SELECT count(*) FROM posts WHERE id = ?`, id).Scan(&exists); err == nil && exists == 0 {
+		return fmt.Errorf("store: post %d: %w", id, intel.ErrNotFound)
+	}
+	return fmt.Errorf("store: post %d: %w", id, store.ErrClaimed)
+}

@@ -118,3 +118,37 @@ func testOutboxThreads(t *testing.T, s store.Store) {
 		t.Errorf("AddPost(Part -1) = %v, want ErrInvalid", err)
 	}
 }
+
+func testOutboxClaim(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	ob := s.Outbox()
+	id, err := ob.AddPost(ctx, store.Post{Platform: "x", Text: "part", State: store.PostQueued, Thread: "h/x/1", Key: "k"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Two publishers read the post queued with 0 attempts: one claims it.
+	if err := ob.Claim(ctx, id, store.PostQueued, 0); err != nil {
+		t.Fatalf("first Claim: %v", err)
+	}
+	wantErr(t, ob.Claim(ctx, id, store.PostQueued, 0), store.ErrClaimed)
+	// A crash left it sending; the next run claims it again as read.
+	wantErr(t, ob.Claim(ctx, id, store.PostSending, 0), store.ErrClaimed)
+	if err := ob.Claim(ctx, id, store.PostSending, 1); err != nil {
+		t.Fatalf("Claim of a sending post: %v", err)
+	}
+	if err := ob.SetPostState(ctx, id, store.PostFailed, "", "", "503"); err != nil {
+		t.Fatal(err)
+	}
+	if err := ob.Claim(ctx, id, store.PostFailed, 2); err != nil {
+		t.Fatalf("Claim of a failed post: %v", err)
+	}
+	got, _ := ob.Posts(ctx, store.PostFilter{Thread: "h/x/1"})
+	if len(got) != 1 || got[0].State != store.PostSending || got[0].Attempts != 3 || got[0].Error != "" {
+		t.Errorf("after three claims: %+v", got)
+	}
+	if err := ob.SetPostState(ctx, id, store.PostPublished, "1", "https://x.com/i/web/status/1", ""); err != nil {
+		t.Fatal(err)
+	}
+	wantErr(t, ob.Claim(ctx, id, store.PostPublished, 3), intel.ErrInvalid)
+	wantErr(t, ob.Claim(ctx, id+1000, store.PostQueued, 0), intel.ErrNotFound)
+}

@@ -41,6 +41,7 @@ func Run(t *testing.T, open Opener) {
 		{"CollectedPost", testCollectedPost},
 		{"Outbox", testOutbox},
 		{"OutboxThreads", testOutboxThreads},
+		{"OutboxClaim", testOutboxClaim},
 		{"Stats", testStats},
 	}
 	for _, tt := range tests {
