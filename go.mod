@@ -4,6 +4,7 @@ go 1.26.8
 
 require (
 	github.com/dghubble/oauth1 v0.7.3
+	github.com/go-text/typesetting v0.3.5
 	github.com/google/go-cmp v0.7.0
 	github.com/jackc/pgx/v5 v5.12.0
 	github.com/maxmind/mmdbwriter v1.2.0

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/iocast/iocast/intel"
+	"golang.org/x/image/math/fixed"
 )
 
 // Columns of the C2 table.
@@ -51,12 +52,24 @@ func drawBody(c *canvas, st *styles, s *intel.Sighting) {
 		}
 		c.text(st.mono, fg, left, y+29, st.mono.ellipsis(r.value, colASN-left-20))
 		c.text(st.body, fg, colASN, y+30, st.body.ellipsis(r.asn, colISP-colASN-12))
-		c.text(st.body, fg, colISP, y+30, st.body.ellipsis(r.isp, colCountry-colISP-62))
+		// The country code in a box, and its flag (when there is an emoji
+		// font) before it: the ISP gives way.
+		cc := st.badge
+		ispW := colCountry - colISP - 62
+		flag := cc.flag(r.country)
+		flagX := 0
+		if flag != nil {
+			flagX = colCountry - cc.px(r.country) - 16 - flagGap - flag.adv.Ceil()
+			ispW = flagX - 12 - colISP
+		}
+		c.text(st.body, fg, colISP, y+30, st.body.ellipsis(r.isp, ispW))
 		if r.country != "" {
-			cc := st.badge
 			x := colCountry - cc.px(r.country) - 16
 			c.box(image.Rect(x, y+4, colCountry, y+rowC2-4), 2, accent)
 			c.text(cc, accent, x+8, y+30, r.country)
+		}
+		if flag != nil {
+			cc.emoji.draw(c.img, fixed.I(flagX), y+30, flag)
 		}
 		y += rowC2
 	}

@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/iocast/iocast/intel"
+	"golang.org/x/image/math/fixed"
 )
 
 // Size of the card in pixels: 16:9, as X, Mastodon and Bluesky show
@@ -32,8 +33,20 @@ type Options struct {
 	// that draws the runes the Go fonts lack (CJK). Empty means the first
 	// of SystemFonts that exists. The CLI sets it from $IOCAST_CARD_FONT.
 	Font string
-	// GoFontsOnly draws with the Go fonts alone, ignoring Font and
-	// SystemFonts: runes they lack are drawn as empty boxes.
+	// EmojiFont is a colour emoji font file (.ttf or .ttc) with bitmap
+	// glyphs, CBDT (Noto Color Emoji) or sbix, that draws emoji in text
+	// and the flags beside country codes. Empty means the first of
+	// EmojiFonts that exists and holds colour bitmaps; with none, the card
+	// is drawn as without EmojiFont. The CLI sets it from
+	// $IOCAST_CARD_EMOJI_FONT.
+	EmojiFont string
+	// NoEmoji draws no colour emoji, ignoring EmojiFont and EmojiFonts:
+	// country codes go without flags, and emoji are drawn by the text
+	// fonts, as empty boxes where they lack them.
+	NoEmoji bool
+	// GoFontsOnly draws with the Go fonts alone, ignoring Font,
+	// SystemFonts, EmojiFont and EmojiFonts: runes they lack are drawn as
+	// empty boxes, and country codes go without flags.
 	GoFontsOnly bool
 }
 
@@ -77,6 +90,9 @@ func Render(s *intel.Sighting, opts Options) ([]byte, error) {
 	c := &canvas{img: image.NewRGBA(image.Rect(0, 0, Width, Height))}
 	c.fill(c.img.Bounds(), bg)
 	drawCard(c, st, s)
+	if st.emoji != nil && st.emoji.err != nil {
+		return nil, st.emoji.err
+	}
 	var buf bytes.Buffer
 	enc := png.Encoder{CompressionLevel: png.BestCompression}
 	if err := enc.Encode(&buf, c.img); err != nil {
@@ -88,11 +104,15 @@ func Render(s *intel.Sighting, opts Options) ([]byte, error) {
 // styles are the faces of the card's text.
 type styles struct {
 	family, version, badge, label, body, mono, small face
+	emoji                                            *emojiCard // shared by the faces; nil without colour emoji
 }
 
 func newStyles(f fontSet) (*styles, error) {
 	var st styles
 	var err error
+	if f.emoji != nil {
+		st.emoji = &emojiCard{font: f.emoji}
+	}
 	for _, s := range []struct {
 		dst  *face
 		size float64
@@ -114,7 +134,7 @@ func newStyles(f fontSet) (*styles, error) {
 		if s.mono {
 			primary = f.mono
 		}
-		if *s.dst, err = newFace(s.size, primary, extra); err != nil {
+		if *s.dst, err = newFace(s.size, st.emoji, primary, extra); err != nil {
 			return nil, err
 		}
 	}
@@ -148,19 +168,45 @@ func drawCard(c *canvas, st *styles, s *intel.Sighting) {
 // badge draws text in a filled box ending at x (right-aligned), with its
 // top at y, and returns the box's left edge.
 func badge(c *canvas, fc face, fill, ink color.Color, x, y int, text string) int {
+	return flagBadge(c, fc, fill, ink, x, y, nil, text)
+}
+
+// flagBadge is badge with a flag (when not nil) before the text.
+func flagBadge(c *canvas, fc face, fill, ink color.Color, x, y int, flag *emojiRun, text string) int {
 	w := fc.px(text) + 24
+	if flag != nil {
+		w += flag.adv.Ceil() + flagGap
+	}
 	r := image.Rect(x-w, y, x, y+42)
 	c.fill(r, fill)
-	c.text(fc, ink, r.Min.X+12, y+31, text)
+	tx := r.Min.X + 12
+	if flag != nil {
+		fc.emoji.draw(c.img, fixed.I(tx), y+31, flag)
+		tx += flag.adv.Ceil() + flagGap
+	}
+	c.text(fc, ink, tx, y+31, text)
 	return r.Min.X
+}
+
+// flagGap is the space between a flag and its country code.
+const flagGap = 8
+
+// flag returns the colour flag of a country code in fc, or nil when fc
+// has no emoji font or the font no flag for the code. The code is always
+// drawn too, so that the card reads the same without flags.
+func (fc face) flag(code string) *emojiRun {
+	if fc.emoji == nil {
+		return nil
+	}
+	return fc.emoji.flag(code)
 }
 
 func drawHeader(c *canvas, st *styles, s *intel.Sighting, tlp string) {
 	x := badge(c, st.badge, TLPColor(tlp), black, right, 34, "TLP:"+tlp)
-	// Targets, as ISO code badges below the TLP one.
+	// Targets, as ISO code badges below the TLP one, with their flags.
 	tx := right
 	for i := len(s.Targets) - 1; i >= 0; i-- {
-		tx = badge(c, st.badge, rule, fg, tx, 88, s.Targets[i]) - 10
+		tx = flagBadge(c, st.badge, rule, fg, tx, 88, st.badge.flag(s.Targets[i]), s.Targets[i]) - 10
 	}
 	if len(s.Targets) > 0 {
 		tx = c.textRight(st.small, dim, tx, 117, "target")

@@ -42,16 +42,20 @@ func readSighting(t *testing.T, path string) *intel.Sighting {
 }
 
 func TestGolden(t *testing.T) {
-	tests := []struct {
+	type golden struct {
 		name, sighting, golden string
 		opts                   card.Options
-	}{
+	}
+	tests := []golden{
 		{"lodeinfo", "../../examples/sightings/lodeinfo.yaml", "lodeinfo.png", card.Options{GoFontsOnly: true}},
 		{"plugx", "../../examples/sightings/plugx-campaign.yaml", "plugx-campaign.png", card.Options{GoFontsOnly: true}},
 		// Without a CJK font, CJK runes are drawn as boxes.
 		{"cjk-gofont", "testdata/cjk.json", "cjk-gofont.png", card.Options{GoFontsOnly: true}},
+		// Without an emoji font, emoji are boxes and country codes have no flags.
+		{"emoji-gofont", "testdata/emoji.json", "emoji-gofont.png", card.Options{GoFontsOnly: true}},
 	}
-	// The CJK card as the system draws it, when it has Noto Sans CJK.
+	// The CJK card as the system draws it, when it has Noto Sans CJK
+	// (without flags, so that it does not depend on the emoji font).
 	switch cjkFont, err := card.FontUsed(card.Options{}); {
 	case err != nil:
 		t.Fatal(err)
@@ -59,10 +63,18 @@ func TestGolden(t *testing.T) {
 		t.Log("no CJK font found (install fonts-noto-cjk): CJK card compared with the Go fonts only (testdata/cjk-gofont.png)")
 	default:
 		t.Logf("CJK card drawn with %s, compared to testdata/cjk-noto.png", cjkFont)
-		tests = append(tests, struct {
-			name, sighting, golden string
-			opts                   card.Options
-		}{"cjk-noto", "testdata/cjk.json", "cjk-noto.png", card.Options{}})
+		tests = append(tests, golden{"cjk-noto", "testdata/cjk.json", "cjk-noto.png", card.Options{NoEmoji: true}})
+	}
+	// The emoji card as the system draws it, when it has Noto Color Emoji.
+	// Its text is Latin and emoji only, so the CJK font does not matter.
+	switch emojiFont, err := card.EmojiFontUsed(card.Options{}); {
+	case err != nil:
+		t.Fatal(err)
+	case emojiFont == "":
+		t.Log("no colour emoji font found (install fonts-noto-color-emoji): emoji card compared with the Go fonts only (testdata/emoji-gofont.png)")
+	default:
+		t.Logf("emoji card drawn with %s, compared to testdata/emoji-noto.png", emojiFont)
+		tests = append(tests, golden{"emoji-noto", "testdata/emoji.json", "emoji-noto.png", card.Options{}})
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -142,6 +154,7 @@ func TestRoundTrip(t *testing.T) {
 	for name, s := range map[string]*intel.Sighting{
 		"lodeinfo": readSighting(t, "../../examples/sightings/lodeinfo.yaml"),
 		"cjk":      readSighting(t, "testdata/cjk.json"),
+		"emoji":    readSighting(t, "testdata/emoji.json"),
 		"empty":    {},
 		"many":     many, // over 8 KiB of JSON: zlib-compressed chunk
 	} {

@@ -30,7 +30,8 @@ var SystemFonts = []struct{ Regular, Bold string }{
 type fontSet struct {
 	regular, bold, mono *opentype.Font
 	extra, extraBold    *opentype.Font
-	extraName           string // file of extra, for FontUsed
+	extraName           string     // file of extra, for FontUsed
+	emoji               *emojiFont // colour emoji, or nil
 }
 
 var (
@@ -63,8 +64,20 @@ func loadGoFonts() (fontSet, error) {
 }
 
 // loadFonts returns the fonts for opts: the Go fonts plus opts.Font, or
-// the first of SystemFonts found, unless opts.GoFontsOnly.
+// the first of SystemFonts found, and the colour emoji font (loadEmoji),
+// unless opts.GoFontsOnly.
 func loadFonts(opts Options) (fontSet, error) {
+	fs, err := loadTextFonts(opts)
+	if err != nil {
+		return fs, err
+	}
+	fs.emoji, err = loadEmoji(opts)
+	return fs, err
+}
+
+// loadTextFonts returns the Go fonts plus opts.Font, or the first of
+// SystemFonts found, unless opts.GoFontsOnly.
+func loadTextFonts(opts Options) (fontSet, error) {
 	fs, err := loadGoFonts()
 	if err != nil || opts.GoFontsOnly {
 		return fs, err
@@ -124,18 +137,25 @@ func parseFontFile(path string) (*opentype.Font, error) {
 }
 
 // FontUsed returns the file of the font that draws what the Go fonts
-// cannot, as Render would pick it for opts, or "" when the Go fonts alone
-// are used (then such runes are drawn as empty boxes).
+// cannot (CJK), as Render would pick it for opts, or "" when the Go fonts
+// alone are used (then such runes are drawn as empty boxes). Colour
+// emoji have their own font: EmojiFontUsed.
 func FontUsed(opts Options) (string, error) {
-	fs, err := loadFonts(opts)
+	fs, err := loadTextFonts(opts)
 	return fs.extraName, err
 }
 
-// face is a font.Face chain: each rune is drawn with the first face that
-// has a glyph for it.
-type face []font.Face
+// face draws text at one size: each rune with the first of its text
+// faces that has a glyph for it, and emoji sequences (see emojiFace.at)
+// with the colour emoji font, when there is one.
+type face struct {
+	text  []font.Face
+	emoji *emojiFace // nil: no colour emoji
+}
 
-func newFace(size float64, fonts ...*opentype.Font) (face, error) {
+// newFace returns the face of fonts (nil ones skipped) at size pixels per
+// em, with colour emoji from ec when it is not nil.
+func newFace(size float64, ec *emojiCard, fonts ...*opentype.Font) (face, error) {
 	var fc face
 	for _, f := range fonts {
 		if f == nil {
@@ -143,16 +163,19 @@ func newFace(size float64, fonts ...*opentype.Font) (face, error) {
 		}
 		ff, err := opentype.NewFace(f, &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingFull})
 		if err != nil {
-			return nil, fmt.Errorf("card: font face: %w", err)
+			return face{}, fmt.Errorf("card: font face: %w", err)
 		}
-		fc = append(fc, ff)
+		fc.text = append(fc.text, ff)
+	}
+	if ec != nil {
+		fc.emoji = newEmojiFace(ec, size)
 	}
 	return fc, nil
 }
 
-// pick returns the face that draws r, or nil when none has it.
+// pick returns the text face that draws r, or nil when none has it.
 func (fc face) pick(r rune) font.Face {
-	for _, f := range fc {
+	for _, f := range fc.text {
 		if _, ok := f.GlyphAdvance(r); ok {
 			return f
 		}

@@ -23,7 +23,7 @@ type cardFlags struct {
 func (f *cardFlags) define(fs *flag.FlagSet) {
 	fs.StringVar(&f.output, "o", "", "write the PNG to `FILE` (- for standard output)")
 	fs.StringVar(&f.font, "font", "", "draw the runes the Go fonts lack (CJK) with the font `FILE` (.ttf, .otf or .ttc; default $IOCAST_CARD_FONT, then Noto Sans CJK)")
-	fs.BoolVar(&f.goFontsOnly, "go-fonts-only", false, "draw with the built-in Go fonts only; CJK text becomes boxes")
+	fs.BoolVar(&f.goFontsOnly, "go-fonts-only", false, "draw with the built-in Go fonts only: CJK text becomes boxes, and there are no colour emoji or flags")
 }
 
 // cardCmd runs "iocast card".
@@ -53,16 +53,17 @@ func (e *env) cardCmd(ctx context.Context, args []string) error {
 	if err := e.enrichSighting(ctx, s, cfg.Enrich, &ef, setFlags(fs)); err != nil {
 		return err
 	}
-	opts := card.Options{Font: f.font, GoFontsOnly: f.goFontsOnly}
+	opts := card.Options{Font: f.font, EmojiFont: os.Getenv("IOCAST_CARD_EMOJI_FONT"), GoFontsOnly: f.goFontsOnly}
 	if opts.Font == "" {
 		opts.Font = os.Getenv("IOCAST_CARD_FONT")
 	}
 	if used, err := card.FontUsed(opts); err == nil {
-		e.log.Debug("card: fonts", "cjk", used)
+		emoji, _ := card.EmojiFontUsed(opts)
+		e.log.Debug("card: fonts", "cjk", used, "emoji", emoji)
 	}
 	png, err := card.Render(s, opts)
 	if err != nil {
-		return withHint(fmt.Errorf("card: %w", err), "set --font or IOCAST_CARD_FONT to a readable .ttf, .otf or .ttc file, or unset it; see docs/CARD.md")
+		return withHint(fmt.Errorf("card: %w", err), "set --font or IOCAST_CARD_FONT (CJK) and IOCAST_CARD_EMOJI_FONT (colour emoji) to readable font files, or unset them; see docs/CARD.md")
 	}
 	if f.output == "-" {
 		_, err := e.stdout.Write(png)

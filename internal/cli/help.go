@@ -79,7 +79,9 @@ as JSON (an iTXt chunk "iocast-sighting"), so nothing the picture leaves
 out is lost: 'iocast parse --image card.png' reads it back.
 
 CJK text is drawn with --font, $IOCAST_CARD_FONT, or Noto Sans CJK
-(Debian: apt-get install fonts-noto-cjk); see docs/CARD.md.`,
+(Debian: apt-get install fonts-noto-cjk); colour emoji and country flags
+with $IOCAST_CARD_EMOJI_FONT or Noto Color Emoji (Debian: apt-get install
+fonts-noto-color-emoji); see docs/CARD.md.`,
 		defineFn: func(fs *flag.FlagSet) { new(cardFlags).define(fs); new(enrichFlags).define(fs) },
 	},
 	{

@@ -133,9 +133,9 @@ func (e *env) postCmd(ctx context.Context, args []string) error {
 
 	// The card.
 	if !f.noCard && !cfg.Post.NoCard {
-		png, err := card.Render(s, card.Options{Font: os.Getenv("IOCAST_CARD_FONT")})
+		png, err := card.Render(s, card.Options{Font: os.Getenv("IOCAST_CARD_FONT"), EmojiFont: os.Getenv("IOCAST_CARD_EMOJI_FONT")})
 		if err != nil {
-			return withHint(fmt.Errorf("post: card: %w", err), "set IOCAST_CARD_FONT to a readable font, unset it, or use --no-card; see docs/CARD.md")
+			return withHint(fmt.Errorf("post: card: %w", err), "set IOCAST_CARD_FONT and IOCAST_CARD_EMOJI_FONT to readable font files, unset them, or use --no-card; see docs/CARD.md")
 		}
 		r.cardPath = f.cardOut
 		if r.cardPath == "" {
