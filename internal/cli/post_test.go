@@ -385,3 +385,53 @@ func TestReadmeQuickStart(t *testing.T) {
 		t.Errorf("card: %v", err)
 	}
 }
+
+func TestPostUsage(t *testing.T) {
+	isolate(t)
+	db := filepath.Join(t.TempDir(), "iocast.db")
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string // in stderr
+	}{
+		{"no file", []string{"post"}, 2, "post takes one sighting FILE"},
+		{"two files", []string{"post", "a.yaml", "b.yaml"}, 2, "post takes one sighting FILE"},
+		{"unknown platform", []string{"post", plugx, "--to", "x,friendica"}, 2, `platform "friendica"`},
+		{"bad format", []string{"post", plugx, "--format", "xml"}, 2, "--format"},
+		{"missing file", []string{"post", "nope.yaml", "--db", db}, 1, "nope.yaml"},
+		{"accounts without subcommand", []string{"accounts"}, 2, "accounts takes the subcommand check"},
+		{"accounts check, none configured", []string{"accounts", "check"}, 1, "no account is configured"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, errOut := run(t, "", tt.args...)
+			if code != tt.code || !strings.Contains(errOut, tt.want) {
+				t.Errorf("exit %d (want %d), stderr %q (want %q)", code, tt.code, errOut, tt.want)
+			}
+		})
+	}
+	// No account for any platform of --to: a dry run, saying so.
+	code, out, _ := run(t, "", "post", plugx, "--to", "mastodon,x", "--db", db)
+	if code != 0 || !strings.Contains(out, "dry run: no account is configured for mastodon, x") {
+		t.Errorf("--to without accounts: exit %d\n%s", code, out)
+	}
+	// With only X configured, --to mastodon,x names the missing account.
+	x := xapitest.New(t)
+	for k, v := range x.Env() {
+		t.Setenv(k, v)
+	}
+	code, _, errOut := run(t, "", "post", plugx, "--to", "mastodon,x", "--db", db)
+	if code != 1 || !strings.Contains(errOut, "no account is configured for mastodon") || len(x.Posts()) != 0 {
+		t.Errorf("exit %d, %q, %d posts", code, errOut, len(x.Posts()))
+	}
+	// A sighting from standard input.
+	data, err := os.ReadFile("../../examples/sightings/lodeinfo.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = run(t, string(data), "post", "-", "--db", db, "--no-card")
+	if code != 0 || !strings.Contains(out, "x: posted 1/1") || len(x.Posts()) != 1 || len(x.Posts()[0].Media) != 0 {
+		t.Errorf("post -: exit %d\n%s\n%s", code, out, errOut)
+	}
+}
