@@ -51,14 +51,30 @@ type Facet struct {
 //     punctuation dropped, at most 64 graphemes;
 //   - cashtags: '$' and a ticker of 1 to 5 ASCII letters and digits.
 func BlueskyFacets(s string) []Facet {
-	var out []Facet
+	var buf [8]Facet // room for the usual few, then one copy of the right size
+	out := buf[:0]
 	out = bskyMentions(s, out)
 	out = bskyLinks(s, out)
 	out = bskyTags(s, out)
 	out = bskyCashtags(s, out)
+	if len(out) == 0 {
+		return nil
+	}
 	slices.SortStableFunc(out, func(a, b Facet) int { return cmp.Compare(a.ByteStart, b.ByteStart) })
-	return out
+	return slices.Clone(out)
 }
+
+// bskyNoLink marks the ASCII bytes after which no link starts (all but
+// white space and '('), bskyNoTag those after which no tag starts (all but
+// white space).
+var bskyNoLink, bskyNoTag = func() (link, tag [256]bool) {
+	for b := 0; b < utf8.RuneSelf; b++ {
+		space := b == ' ' || '\t' <= b && b <= '\r'
+		link[b] = !space && b != '('
+		tag[b] = !space
+	}
+	return link, tag
+}()
 
 // BlueskyLinks returns the spans of s that Bluesky turns into links (the
 // link facets of BlueskyFacets).
@@ -104,8 +120,11 @@ func bskyMentions(s string, out []Facet) []Facet {
 
 func bskyLinks(s string, out []Facet) []Facet {
 	for i := 0; i < len(s); {
-		if b := s[i]; i > 0 && b < utf8.RuneSelf && b != ' ' && b != '(' && (b < '\t' || b > '\r') {
+		if i > 0 && bskyNoLink[s[i]] {
 			i++ // ASCII that cannot come before a URL
+			for i < len(s) && bskyNoLink[s[i]] {
+				i++
+			}
 			continue
 		}
 		// A URL starts at the beginning, or after a space (line
@@ -187,8 +206,11 @@ func bskyTags(s string, out []Facet) []Facet {
 	for i := 0; i < len(s); {
 		p := i
 		if !(p == 0 && (s[p] == '#' || strings.HasPrefix(s[p:], "＃"))) {
-			if b := s[p]; b < utf8.RuneSelf && b != ' ' && (b < '\t' || b > '\r') {
+			if bskyNoTag[s[p]] {
 				i++ // ASCII that is not white space
+				for i < len(s) && bskyNoTag[s[i]] {
+					i++
+				}
 				continue
 			}
 			r, w := utf8.DecodeRuneInString(s[p:])

@@ -94,17 +94,21 @@ func Compose(s *intel.Sighting, opts Options) (*Post, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer c.release()
 	for level := range DegradationLevels {
 		if level > 0 && !c.levelChanges(level, false) {
 			continue
 		}
 		c.setLevel(level, false)
-		all := make([]int, len(c.items))
-		for i := range all {
-			all[i] = i
+		if level > 0 && !c.fitsItems(c.all, true, "") {
+			// Measured line by line, mostly known from the level before.
+			continue
 		}
-		r := c.render(all, true, "")
-		if r.length, r.links, r.linksKnown = lim.measure(r.text); lim.fitsLength(r.text, r.length) {
+		r := c.renderLive(c.all, true, "", c.live[:0])
+		c.live = r.live
+		r.length, r.links, r.linksKnown = lim.measure(r.text, c.links[:0])
+		c.links = r.links
+		if lim.fitsLength(r.text, r.length) {
 			return c.finish(level, []rendered{r}, 0)
 		}
 	}
@@ -127,21 +131,41 @@ func Compose(s *intel.Sighting, opts Options) (*Post, error) {
 
 // finish checks the links of every part and builds the Post.
 func (c *composer) finish(level int, parts []rendered, left int) (*Post, error) {
-	p := &Post{Platform: c.lim.Name, Level: level, LeftOut: left, Parts: make([]Part, len(parts))}
+	var p *Post
+	if len(parts) == 1 {
+		// The Post and its one part in one allocation.
+		pp := new(postWithPart)
+		p = &pp.p
+		p.Parts = pp.part[:]
+	} else {
+		p = &Post{Parts: make([]Part, len(parts))}
+	}
+	p.Platform, p.Level, p.LeftOut = c.lim.Name, level, left
 	for i, r := range parts {
 		if r.length == 0 {
-			r.length, r.links, r.linksKnown = c.lim.measure(r.text)
+			r.length, r.links, r.linksKnown = c.lim.measure(r.text, c.links[:0])
+			c.links = r.links
 		}
 		p.Parts[i] = Part{Text: r.text, Length: r.length, Limit: c.lim.Max}
 		if c.lim.Name == PlatformBluesky {
-			p.Parts[i].Facets = BlueskyFacets(r.text)
-			r.links, r.linksKnown = facetLinks(p.Parts[i].Facets), true
+			fs := BlueskyFacets(r.text)
+			p.Parts[i].Facets = fs
+			for _, f := range fs {
+				if f.Kind == FacetLink {
+					if err := c.checkLink(r, Span{Start: f.ByteStart, End: f.ByteEnd}); err != nil {
+						return nil, err
+					}
+				}
+			}
+			continue
 		}
 		if !r.linksKnown {
 			r.links = c.lim.Links(r.text)
 		}
-		if err := c.checkLinks(r); err != nil {
-			return nil, err
+		for _, l := range r.links {
+			if err := c.checkLink(r, l); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return p, nil
@@ -152,34 +176,16 @@ func (l Limit) fitsLength(s string, n int) bool {
 	return n > 0 && n <= l.Max && (l.MaxBytes == 0 || len(s) <= l.MaxBytes)
 }
 
-// checkLinks returns an error unless every span the platform links lies
-// inside a sample or reference link.
-func (c *composer) checkLinks(r rendered) error {
-	for _, l := range r.links {
-		ok := false
-		for _, lv := range r.live {
-			if lv.Start <= l.Start && l.End <= lv.End {
-				ok = true
-				break
-			}
-		}
-		if !ok {
-			return fmt.Errorf("postfmt: %s would make %q a live link; only sample and reference links may be: %w",
-				c.lim.Name, r.text[l.Start:l.End], intel.ErrInvalid)
+// checkLink returns an error unless l, a span the platform links in
+// r.text, lies inside a sample or reference link.
+func (c *composer) checkLink(r rendered, l Span) error {
+	for _, lv := range r.live {
+		if lv.Start <= l.Start && l.End <= lv.End {
+			return nil
 		}
 	}
-	return nil
-}
-
-// facetLinks returns the spans of the link facets.
-func facetLinks(fs []Facet) []Span {
-	var out []Span
-	for _, f := range fs {
-		if f.Kind == FacetLink {
-			out = append(out, Span{Start: f.ByteStart, End: f.ByteEnd})
-		}
-	}
-	return out
+	return fmt.Errorf("postfmt: %s would make %q a live link; only sample and reference links may be: %w",
+		c.lim.Name, r.text[l.Start:l.End], intel.ErrInvalid)
 }
 
 // cloneSighting copies s deeply enough for Normalize not to touch s.

@@ -59,7 +59,7 @@ var markers = [numSections]string{
 type labelSet struct {
 	section [numSections]string // "C2:" …, with the colon
 	credit  string              // before the credit: "H/T to "
-	more    func(n int) string  // fold opener: " and 2 more ("
+	more    [2]string           // fold opener around the count: " and " 2 " more ("
 	moreEnd string              // fold closer: ")."
 	leftOut func(n int) string  // in the last marker of a capped thread: ", 5 more left out"
 }
@@ -70,7 +70,7 @@ var labelsEN = labelSet{
 		secSHA512: "SHA512:", secFile: "File:", secSample: "Sample:", secIoC: "IoC:", secRef: "Ref:",
 	},
 	credit:  "H/T to ",
-	more:    func(n int) string { return " and " + strconv.Itoa(n) + " more (" },
+	more:    [2]string{" and ", " more ("},
 	moreEnd: ").",
 	leftOut: func(n int) string { return ", " + strconv.Itoa(n) + " more left out" },
 }
@@ -81,7 +81,7 @@ var labelsJA = labelSet{
 		secSHA512: "SHA512:", secFile: "ファイル名:", secSample: "検体:", secIoC: "IoC:", secRef: "参考:",
 	},
 	credit:  "情報提供: ",
-	more:    func(n int) string { return " 他" + strconv.Itoa(n) + "件 (" },
+	more:    [2]string{" 他", "件 ("},
 	moreEnd: ")",
 	leftOut: func(n int) string { return ", 他" + strconv.Itoa(n) + "件省略" },
 }
@@ -146,21 +146,48 @@ func isRegional(r rune) bool { return r >= 0x1F1E6 && r <= 0x1F1FF }
 // flagCountries decodes a run of flag emoji ("🇯🇵🇹🇼") into country codes.
 // ok is false when s holds anything else or an odd regional indicator.
 func flagCountries(s string) (codes []string, ok bool) {
+	return appendFlagCountries(nil, s)
+}
+
+// appendFlagCountries is flagCountries appending the codes to dst.
+func appendFlagCountries(dst []string, s string) (codes []string, ok bool) {
+	n := len(dst)
 	var pending rune
 	for _, r := range s {
 		switch {
 		case r == ' ' || r == 0xFE0F:
 			continue
 		case !isRegional(r):
-			return nil, false
+			return dst[:n], false
 		case pending == 0:
 			pending = r
 		default:
-			codes = append(codes, string([]byte{byte('A' + pending - 0x1F1E6), byte('A' + r - 0x1F1E6)}))
+			dst = append(dst, countryCode(byte('A'+pending-0x1F1E6), byte('A'+r-0x1F1E6)))
 			pending = 0
 		}
 	}
-	return codes, pending == 0 && len(codes) > 0
+	if pending != 0 || len(dst) == n {
+		return dst[:n], false
+	}
+	return dst, true
+}
+
+// countryCodes holds every pair of upper-case ASCII letters, "AAABAC…",
+// for countryCode to hand out without allocating.
+var countryCodes = func() string {
+	b := make([]byte, 0, 2*26*26)
+	for a := byte('A'); a <= 'Z'; a++ {
+		for c := byte('A'); c <= 'Z'; c++ {
+			b = append(b, a, c)
+		}
+	}
+	return string(b)
+}()
+
+// countryCode returns the code of upper-case ASCII letters a and b.
+func countryCode(a, b byte) string {
+	i := 2 * (int(a-'A')*26 + int(b-'A'))
+	return countryCodes[i : i+2]
 }
 
 // Hashtag returns the hashtag word for a family name or tag: its letters,

@@ -24,13 +24,26 @@ func mastodonLength(s string, urls []Span) int {
 	if len(urls) == 0 && len(mentions) == 0 {
 		return graphemeCount(s)
 	}
+	if n, ok := mastodonLengthByPieces(s, urls, mentions); ok {
+		return n
+	}
+	return mastodonLengthRewritten(s, urls, mentions)
+}
+
+// mastodonURLText is what a URL is counted as.
+const mastodonURLText = "xxxxxxxxxxxxxxxxxxxxxxx"
+
+// mastodonLengthRewritten counts the graphemes of s rewritten as Mastodon
+// counts it: every URL replaced by 23 characters, every remote mention by
+// "@user" (see mastodonMentions for the spans).
+func mastodonLengthRewritten(s string, urls, mentions []Span) int {
 	var b strings.Builder
 	b.Grow(len(s))
 	last := 0
 	for len(urls) > 0 || len(mentions) > 0 {
 		if len(mentions) == 0 || len(urls) > 0 && urls[0].Start < mentions[0].Start {
 			b.WriteString(s[last:urls[0].Start])
-			b.WriteString(strings.Repeat("x", mastodonURLLength))
+			b.WriteString(mastodonURLText)
 			last = urls[0].End
 			urls = urls[1:]
 			continue
@@ -42,6 +55,37 @@ func mastodonLength(s string, urls []Span) int {
 	}
 	b.WriteString(s[last:])
 	return graphemeCount(b.String())
+}
+
+// mastodonLengthByPieces is mastodonLengthRewritten without the rewritten
+// text: it adds up the graphemes of the pieces of s that are kept and 23
+// for every URL. That holds when every seam of the rewritten text lies
+// between two ASCII characters (never CR LF here: the rewritten side is
+// "x" or a user name), where a grapheme cluster always ends; ok is false
+// otherwise.
+func mastodonLengthByPieces(s string, urls, mentions []Span) (n int, ok bool) {
+	ascii := func(i int) bool { return i < 0 || i >= len(s) || s[i] < utf8.RuneSelf }
+	last := 0
+	for len(urls) > 0 || len(mentions) > 0 {
+		if len(mentions) == 0 || len(urls) > 0 && urls[0].Start < mentions[0].Start {
+			u := urls[0]
+			if !ascii(u.Start-1) || !ascii(u.End) {
+				return 0, false
+			}
+			n += graphemeCount(s[last:u.Start]) + len(mastodonURLText)
+			last = u.End
+			urls = urls[1:]
+			continue
+		}
+		m := mentions[0]
+		if !ascii(m.End-1) || !ascii(m.Start) {
+			return 0, false
+		}
+		n += graphemeCount(s[last:m.End])
+		last = m.Start
+		mentions = mentions[1:]
+	}
+	return n + graphemeCount(s[last:]), true
 }
 
 // MastodonLinks returns the spans of s that Mastodon turns into links: URLs

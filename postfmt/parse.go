@@ -61,7 +61,7 @@ var extractor = sync.OnceValue(func() *extract.Extractor { return extract.New(ex
 
 // parser is the state of one Parse.
 type parser struct {
-	res        Result
+	res        *Result
 	s          *intel.Sighting
 	part, line int
 	sec        section
@@ -70,11 +70,11 @@ type parser struct {
 	hashtags   []string
 	lists      [numSections][]string // hashes, files and links, by section
 	unread     []string
-	seenTarget map[string]bool
 }
 
 func parse(parts []string, thread bool) *Result {
-	p := &parser{seenTarget: map[string]bool{}}
+	// The parser stays on the stack; only the Result is allocated.
+	p := &parser{res: new(Result)}
 	p.s = &p.res.Sighting
 	for k, text := range parts {
 		if thread {
@@ -91,13 +91,13 @@ func parse(parts []string, thread bool) *Result {
 	}
 	if !p.v1 {
 		all := strings.Join(parts, "\n")
-		p.res = Result{}
+		*p.res = Result{}
 		p.s = &p.res.Sighting
 		p.s.Indicators = extracted(all)
-		return &p.res
+		return p.res
 	}
 	p.finish()
-	return &p.res
+	return p.res
 }
 
 func extracted(text string) []intel.Indicator {
@@ -135,9 +135,8 @@ func (p *parser) readLine(raw string) {
 		p.res.Parts, p.res.LeftOut = n, left
 		return
 	}
-	if m, rest, ok := markerItem(l); ok {
+	if sec, rest, ok := markerItem(l); ok {
 		p.v1 = true
-		sec := markerSections[m]
 		if sec == secMD5 && p.sec >= secMD5 && p.sec <= secSHA512 {
 			sec = p.sec
 		}
@@ -244,6 +243,9 @@ func (p *parser) finish() {
 			return p.lists[sec][i]
 		}
 		return ""
+	}
+	if n > 0 {
+		s.Samples = make([]intel.Sample, 0, n)
 	}
 	for i := range n {
 		s.Samples = append(s.Samples, intel.Sample{

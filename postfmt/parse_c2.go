@@ -1,6 +1,7 @@
 package postfmt
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -11,8 +12,11 @@ import (
 func (p *parser) c2Line(v string) bool {
 	v = strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(v, "."), "。"))
 	head, fold, n, hasFold := cutFold(v)
-	if hasFold && len(fold) != n {
-		p.problem("%q says %d more but lists %d", v, n, len(fold))
+	listed := 0
+	if hasFold {
+		if listed = foldCount(fold); listed != n {
+			p.problem("%q says %d more but lists %d", v, n, listed)
+		}
 	}
 	val, rest, _ := strings.Cut(head, " ")
 	e, ok := parseEndpoint(val)
@@ -27,54 +31,75 @@ func (p *parser) c2Line(v string) bool {
 			return false
 		}
 	}
-	eps := []intel.Endpoint{e}
-	for _, f := range fold {
+	n0 := len(p.s.C2)
+	p.s.C2 = append(slices.Grow(p.s.C2, 1+listed), e)
+	for f, more := nextFold(fold); f != "" || more != ""; f, more = nextFold(more) {
+		if f == "" {
+			continue
+		}
 		fe, ok := parseEndpoint(f)
 		if !ok {
+			p.s.C2 = p.s.C2[:n0]
+			if n0 == 0 {
+				p.s.C2 = nil // as if nothing had been added
+			}
 			return false
 		}
-		eps = append(eps, fe)
+		p.s.C2 = append(p.s.C2, fe)
 	}
-	p.s.C2 = append(p.s.C2, eps...)
 	return true
 }
 
-// cutFold splits " and N more (a, b)" or " 他N件 (a, b)" off the end of v.
-func cutFold(v string) (head string, fold []string, n int, ok bool) {
+// nextFold splits the first value off a fold list "a, b, c": the value,
+// trimmed (empty for an empty item), and the rest after its comma.
+func nextFold(list string) (v, rest string) {
+	v, rest, _ = strings.Cut(list, ",")
+	return strings.TrimSpace(v), rest
+}
+
+// foldCount counts the non-empty values of a fold list.
+func foldCount(list string) int {
+	n := 0
+	for f, more := nextFold(list); f != "" || more != ""; f, more = nextFold(more) {
+		if f != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// cutFold splits " and N more (a, b)" or " 他N件 (a, b)" off the end of v:
+// fold is the list "a, b".
+func cutFold(v string) (head, fold string, n int, ok bool) {
 	if !strings.HasSuffix(v, ")") {
-		return v, nil, 0, false
+		return v, "", 0, false
 	}
 	open := strings.LastIndex(v, " (")
 	if open < 0 || strings.ContainsAny(v[open+2:len(v)-1], "()") {
-		return v, nil, 0, false
+		return v, "", 0, false
 	}
 	before := v[:open]
 	var num string
 	if b, found := strings.CutSuffix(before, " more"); found {
 		i := strings.LastIndex(b, " and ")
 		if i < 0 {
-			return v, nil, 0, false
+			return v, "", 0, false
 		}
 		num, head = b[i+5:], b[:i]
 	} else if b, found := strings.CutSuffix(before, "件"); found {
 		i := strings.LastIndex(b, " 他")
 		if i < 0 {
-			return v, nil, 0, false
+			return v, "", 0, false
 		}
 		num, head = b[i+len(" 他"):], b[:i]
 	} else {
-		return v, nil, 0, false
+		return v, "", 0, false
 	}
 	n, err := strconv.Atoi(num)
 	if err != nil {
-		return v, nil, 0, false
+		return v, "", 0, false
 	}
-	for _, f := range strings.Split(v[open+2:len(v)-1], ",") {
-		if f = strings.TrimSpace(f); f != "" {
-			fold = append(fold, f)
-		}
-	}
-	return head, fold, n, true
+	return head, v[open+2 : len(v)-1], n, true
 }
 
 // parseEnrichment reads "ASN: AS63949, ISP: Linode, LLC 🇯🇵", each part
@@ -84,7 +109,8 @@ func parseEnrichment(in string) (intel.Enrichment, bool) {
 	in = strings.TrimSpace(in)
 	// The country flag closes it.
 	i := strings.LastIndexByte(in, ' ')
-	if codes, ok := flagCountries(in[i+1:]); ok && len(codes) == 1 {
+	var codeArr [1]string
+	if codes, ok := appendFlagCountries(codeArr[:0], in[i+1:]); ok && len(codes) == 1 {
 		e.Country = codes[0]
 		in = strings.TrimSpace(in[:i+1])
 	}
@@ -123,6 +149,9 @@ func parseEndpoint(v string) (intel.Endpoint, bool) {
 		return intel.Endpoint{}, false
 	}
 	if strings.Contains(r, "://") {
+		if len(r) <= intel.MaxValueLen && trimmed(r) && intel.Refang(r) == r && plainIPv4URL(r) {
+			return intel.Endpoint{Value: r}, true // canonical already (see plainIPv4URL)
+		}
 		u, err := intel.Canonical(intel.KindURL, r)
 		return intel.Endpoint{Value: u}, err == nil
 	}
@@ -137,6 +166,9 @@ func parseEndpoint(v string) (intel.Endpoint, bool) {
 	}
 	if len(host) > 2 && host[0] == '[' && host[len(host)-1] == ']' {
 		host = host[1 : len(host)-1]
+	}
+	if canonicalIPv4(host) {
+		return intel.Endpoint{Value: host, Port: port}, true // what intel.Canonical returns
 	}
 	for _, k := range []intel.Kind{intel.KindIPv4, intel.KindIPv6, intel.KindDomain} {
 		if c, err := intel.Canonical(k, host); err == nil {

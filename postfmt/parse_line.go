@@ -1,6 +1,7 @@
 package postfmt
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -18,7 +19,7 @@ func cleanLine(l string) string {
 	simple := len(l) == 0 || l[0] != ' ' && l[len(l)-1] != ' '
 	for i := 0; simple && i < len(l); i++ {
 		c := l[i]
-		if c > ' ' && c != 0xC2 && c != 0xE3 {
+		if !cleanAttention[c] {
 			continue // the common case: nothing to clean
 		}
 		switch {
@@ -59,9 +60,22 @@ func cleanLine(l string) string {
 	}
 }
 
+// cleanAttention marks the bytes cleanLine looks at: controls, space and
+// the first bytes of a no-break space (0xC2) and an ideographic space (0xE3).
+var cleanAttention = func() (t [256]bool) {
+	for c := 0; c <= ' '; c++ {
+		t[c] = true
+	}
+	t[0xC2], t[0xE3] = true, true
+	return t
+}()
+
 // isAttribution reports the "— Name (@handle) date" line of an embedded
 // tweet.
 func isAttribution(l string) bool {
+	if l[0] != '-' && l[0] != 0xE2 { // the dashes below start so
+		return false
+	}
 	for _, p := range []string{"— ", "―", "-- ", "—"} {
 		if strings.HasPrefix(l, p) {
 			return strings.Contains(l, "(@")
@@ -136,41 +150,57 @@ func (p *parser) headerLine(l string) bool {
 	if c := l[0]; c != '#' && c < utf8.RuneSelf {
 		return false // a header opens with an emoji or a hashtag
 	}
-	toks := strings.Split(l, " ")
-	i := 0
-	for i < len(toks) && isEmojiToken(toks[i]) {
-		if _, isMarker := markerSections[strings.TrimSuffix(toks[i], "\uFE0F")]; isMarker {
+	// The tokens are what strings.Split(l, " ") returns, read in turn:
+	// tok is the current one (while have), rest what follows it.
+	tok, rest, more := strings.Cut(l, " ")
+	have := true
+	next := func() {
+		if more {
+			tok, rest, more = strings.Cut(rest, " ")
+		} else {
+			have = false
+		}
+	}
+	n := 0 // tokens read
+	for have && isEmojiToken(tok) {
+		if _, isMarker := markerSections[strings.TrimSuffix(tok, "\uFE0F")]; isMarker {
 			return false
 		}
-		i++
+		n++
+		next()
 	}
-	var tags, targets []string
-	for ; i < len(toks) && len(toks[i]) > 1 && (toks[i][0] == '#' || strings.HasPrefix(toks[i], "＃")); i++ {
-		h := Hashtag(strings.TrimPrefix(strings.TrimPrefix(toks[i], "#"), "＃"))
+	tags := len(p.hashtags) // p.hashtags[tags:] are this line's, until it fails
+	for have && len(tok) > 1 && (tok[0] == '#' || strings.HasPrefix(tok, "＃")) {
+		h := Hashtag(strings.TrimPrefix(strings.TrimPrefix(tok, "#"), "＃"))
 		if h == "" {
+			p.hashtags = p.hashtags[:tags]
 			return false
 		}
-		tags = append(tags, h)
+		p.hashtags = append(p.hashtags, h)
+		n++
+		next()
 	}
-	if i < len(toks) {
-		t := toks[i]
-		if len(t) < 3 || t[0] != '(' || t[len(t)-1] != ')' {
-			return false
+	var codeArr [4]string
+	var targets []string
+	if have {
+		t := tok
+		ok := len(t) >= 3 && t[0] == '(' && t[len(t)-1] == ')'
+		if ok {
+			targets, ok = appendFlagCountries(codeArr[:0], t[1:len(t)-1])
 		}
-		codes, ok := flagCountries(t[1 : len(t)-1])
 		if !ok {
+			p.hashtags = p.hashtags[:tags]
 			return false
 		}
-		targets = codes
-		i++
+		n++
+		next()
 	}
-	if i < len(toks) || i == 0 {
+	if have || n == 0 {
+		p.hashtags = p.hashtags[:tags]
 		return false
 	}
-	p.hashtags = append(p.hashtags, tags...)
 	for _, c := range targets {
-		if !p.seenTarget[c] {
-			p.seenTarget[c] = true
+		if !slices.Contains(p.s.Targets, c) {
 			p.s.Targets = append(p.s.Targets, c)
 		}
 	}
@@ -199,24 +229,23 @@ func labelLine(l string) (name, rest string, ok bool) {
 	return name, rest, name != ""
 }
 
-// markerItem splits "🌍 value" into its marker and value.
-func markerItem(l string) (marker, rest string, ok bool) {
-	tok, rest, _ := strings.Cut(l, " ")
-	tok = strings.TrimSuffix(tok, "\uFE0F")
-	if _, ok := markerSections[tok]; !ok {
-		// A marker glued to its value: "🌍http[:]//…". Markers are emoji,
-		// so a line that starts with ASCII has none.
-		if l == "" || l[0] < 0x80 {
-			return "", "", false
-		}
-		for _, m := range markerList() {
-			if v, found := strings.CutPrefix(l, m); found {
-				return m, strings.TrimSpace(strings.TrimPrefix(v, "\uFE0F")), true
-			}
-		}
-		return "", "", false
+// markerItem splits "🌍 value" into its marker's section and its value.
+func markerItem(l string) (sec section, rest string, ok bool) {
+	// Markers are emoji, so a line that starts with ASCII has none.
+	if l == "" || l[0] < utf8.RuneSelf {
+		return secNone, "", false
 	}
-	return tok, strings.TrimSpace(rest), true
+	tok, rest, _ := strings.Cut(l, " ")
+	if sec, ok := markerSections[strings.TrimSuffix(tok, "\uFE0F")]; ok {
+		return sec, strings.TrimSpace(rest), true
+	}
+	// A marker glued to its value: "🌍http[:]//…".
+	for _, m := range markerList() {
+		if v, found := strings.CutPrefix(l, m); found {
+			return markerSections[m], strings.TrimSpace(strings.TrimPrefix(v, "\uFE0F")), true
+		}
+	}
+	return secNone, "", false
 }
 
 // markerList returns the markers of markerSections, longest first, so that
@@ -259,7 +288,17 @@ func (p *parser) hash(v string) bool {
 	if err != nil {
 		return false
 	}
-	sec := map[intel.Kind]section{intel.KindMD5: secMD5, intel.KindSHA1: secSHA1, intel.KindSHA256: secSHA256, intel.KindSHA512: secSHA512}[k]
+	var sec section
+	switch k {
+	case intel.KindMD5:
+		sec = secMD5
+	case intel.KindSHA1:
+		sec = secSHA1
+	case intel.KindSHA256:
+		sec = secSHA256
+	case intel.KindSHA512:
+		sec = secSHA512
+	}
 	p.lists[sec] = append(p.lists[sec], c)
 	return true
 }

@@ -1,6 +1,7 @@
 package postfmt
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 
@@ -88,9 +89,9 @@ func (c *composer) pack(mark string, stopAfter int, done ...[]int) ([][]int, err
 			for _, i := range rem {
 				in[i] = in[i] && !demoted(c.demote, c.items[i].sec)
 			}
-			if r := c.render(chosen(in), true, mark); !c.lim.Fits(r.text) {
+			if !c.fits(in, true, mark) {
 				return nil, fmt.Errorf("postfmt: the first %s post (header, %s, TLP, credit) takes %d of %d: %w",
-					c.lim.Name, coreNames[c.demote], c.lim.Length(r.text), c.lim.Max, intel.ErrTooLarge)
+					c.lim.Name, coreNames[c.demote], c.lim.Length(string(c.buf)), c.lim.Max, intel.ErrTooLarge)
 			}
 		}
 		var closed [numSections]bool
@@ -100,7 +101,7 @@ func (c *composer) pack(mark string, stopAfter int, done ...[]int) ([][]int, err
 				continue
 			}
 			in[i] = true
-			if !c.lim.Fits(c.render(chosen(in), first, mark).text) {
+			if !c.fits(in, first, mark) {
 				in[i] = false
 				closed[it.sec] = true
 			}
@@ -121,7 +122,10 @@ func (c *composer) pack(mark string, stopAfter int, done ...[]int) ([][]int, err
 }
 
 func chosen(in []bool) []int {
-	var idx []int
+	return appendChosen(nil, in)
+}
+
+func appendChosen(idx []int, in []bool) []int {
 	for i, ok := range in {
 		if ok {
 			idx = append(idx, i)
@@ -130,11 +134,55 @@ func chosen(in []bool) []int {
 	return idx
 }
 
+// fits renders the part holding the items in (leaving its text in c.buf)
+// and reports whether it fits, as c.lim.Fits would. It adds up the
+// lengths of the lines, each measured once per composer, where
+// lim.addsUpAt says that gives the length of the whole text.
+func (c *composer) fits(in []bool, first bool, mark string) bool {
+	c.idx = appendChosen(c.idx[:0], in)
+	return c.fitsItems(c.idx, first, mark)
+}
+
+// fitsItems is fits for the items at the indices idx.
+func (c *composer) fitsItems(idx []int, first bool, mark string) bool {
+	c.renderBytes(idx, first, mark, nil)
+	b := c.buf
+	if c.lim.MaxBytes > 0 && len(b) > c.lim.MaxBytes {
+		return false
+	}
+	if bytes.IndexByte(b, '\r') >= 0 {
+		return c.lim.Fits(string(b))
+	}
+	if c.lineLen == nil {
+		c.lineLen = make(map[string]int)
+	}
+	n := 0
+	for k := 0; ; k++ {
+		line, rest, more := bytes.Cut(b, []byte{'\n'})
+		l, ok := c.lineLen[string(line)]
+		if !ok {
+			s := string(line)
+			if k > 0 && !c.lim.addsUpAt(s) {
+				return c.lim.Fits(string(c.buf))
+			}
+			l = c.lim.Length(s)
+			c.lineLen[s] = l
+		}
+		n += l
+		if !more {
+			break
+		}
+		n++ // the line feed
+		b = rest
+	}
+	return n > 0 && n <= c.lim.Max
+}
+
 func (c *composer) itemValue(it item) string {
 	if it.sec == secC2 {
-		return c.eps[it.ep].value
+		return c.str(c.eps[it.ep].value)
 	}
-	return it.text
+	return c.str(it.text)
 }
 
 func sectionName(s section) string {

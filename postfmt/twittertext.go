@@ -81,7 +81,7 @@ func XParse(s string, cfg XConfig) XResult {
 // are XLinks(s) when s is in NFC, and then nfc is set.
 func xParse(s string, cfg XConfig, links []Span) (r XResult, _ []Span, nfc bool) {
 	t := s
-	if !isASCII(s) && !norm.NFC.IsNormalString(s) {
+	if !isNFC(s) {
 		t = norm.NFC.String(s)
 	}
 	urls := extractURLs(t, xURLRules, links)
@@ -223,6 +223,44 @@ func (cfg *XConfig) weight(r rune) int {
 // composed posts are); X normalises before linking.
 func XLinks(s string) []Span {
 	return extractURLs(s, xURLRules, nil)
+}
+
+// isNFC reports whether s is in Unicode NFC, as norm.NFC.IsNormalString
+// does, without asking it when s holds only ASCII and characters of
+// nfcPlain: those are their own NFC whatever surrounds them.
+func isNFC(s string) bool {
+	for i := 0; i < len(s); {
+		if s[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, w := utf8.DecodeRuneInString(s[i:])
+		if !nfcPlain(r) {
+			return norm.NFC.IsNormalString(s)
+		}
+		i += w
+	}
+	return true
+}
+
+// nfcPlain reports whether r is in one of the ranges, common in posts,
+// whose characters have NFC_Quick_Check=Yes and combining class 0
+// (emoji and symbols, flags, kana without the combining sound marks, CJK
+// ideographs, variation selectors, the zero-width joiner and the keycap):
+// a text of such characters and ASCII is in NFC. TestNFCPlain checks every
+// character of the ranges.
+func nfcPlain(r rune) bool {
+	switch {
+	case r >= 0x1F000:
+		return r <= 0x1FAFF
+	case r >= 0x4E00:
+		return r <= 0x9FFF || 0xFE00 <= r && r <= 0xFE0F
+	case r >= 0x3041:
+		return r <= 0x3096 || 0x30A0 <= r && r <= 0x30FF
+	case r >= 0x2600:
+		return r <= 0x27BF || 0x2B00 <= r && r <= 0x2BFF
+	}
+	return r == 0x200D || r == 0x20E3
 }
 
 func isASCII(s string) bool {

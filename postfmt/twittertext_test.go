@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -188,6 +189,19 @@ func TestSamplePostsMatchNodeScript(t *testing.T) {
 		q, _ := json.Marshal(p)
 		if !strings.Contains(string(raw), string(q)) {
 			t.Errorf("sample post not in the cross-check file: %.40q…", p)
+		}
+	}
+}
+
+// TestTLDsStartWithLetter checks what extractURLs relies on to skip words:
+// every top-level domain twitter-text knows starts with an ASCII letter
+// or a non-ASCII character (punycode ones with "xn--").
+func TestTLDsStartWithLetter(t *testing.T) {
+	for _, list := range [][]string{ttGenericTLDs, ttCountryTLDs} {
+		for _, tld := range list {
+			if b := tld[0]; b < utf8.RuneSelf && !isASCIILetter(b) {
+				t.Errorf("TLD %q starts with %q", tld, b)
+			}
 		}
 	}
 }

@@ -67,10 +67,11 @@ func extractURLs(s string, r urlRules, dst []Span) []Span {
 			i++
 			continue
 		}
-		// A URL's domain holds a dot before any white space: skip words
-		// without one at once.
+		// A URL's domain holds a dot, followed by the first letter of its
+		// top-level domain (an ASCII letter, or any non-ASCII character),
+		// before any white space: skip words without one at once.
 		if nextDot < i {
-			nextDot = i + strings.IndexByte(s[i:], '.')
+			nextDot = indexDotName(s, i)
 		}
 		if nextSpace <= i {
 			nextSpace = indexASCIISpace(s, i+w)
@@ -93,6 +94,23 @@ func extractURLs(s string, r urlRules, dst []Span) []Span {
 		i = m.end
 	}
 	return dst
+}
+
+// indexDotName returns the index of the first '.' at or after from in s
+// that an ASCII letter or a non-ASCII character follows, or len(s)+1.
+func indexDotName(s string, from int) int {
+	for from < len(s) {
+		k := strings.IndexByte(s[from:], '.')
+		if k < 0 {
+			break
+		}
+		p := from + k
+		if p+1 < len(s) && (s[p+1] >= utf8.RuneSelf || isASCIILetter(s[p+1])) {
+			return p
+		}
+		from = p + 1
+	}
+	return len(s) + 1
 }
 
 // indexASCIISpace returns the index of the first ASCII white space in s at
@@ -255,11 +273,20 @@ func (m urlMatch) accept(s string, before int, r urlRules, dst []Span) []Span {
 
 // schemeLen returns the length of the scheme and "://" that s starts with.
 func schemeLen(s string, mastodon bool) int {
-	if len(s) < len("ssb://") || strings.IndexByte("hHdDiIsSgG", s[0]) < 0 {
+	if len(s) < len("ssb://") {
+		return 0
+	}
+	switch s[0] | 0x20 {
+	case 'h':
+	case 'd', 'i', 's', 'g':
+		if !mastodon {
+			return 0
+		}
+	default:
 		return 0
 	}
 	for _, p := range schemes(mastodon) {
-		if len(s) >= len(p) && strings.EqualFold(s[:len(p)], p) {
+		if len(s) >= len(p) && asciiEqualFold(s[:len(p)], p) {
 			return len(p)
 		}
 	}
