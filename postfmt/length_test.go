@@ -203,9 +203,6 @@ func checkLengthByLine(t *testing.T, text string) {
 	lines := strings.Split(text, "\n")
 next:
 	for _, lim := range []Limit{XLimit, MastodonLimit, BlueskyLimit} {
-		if lim.Name == PlatformMastodon && mentionRunsIntoURL(text) {
-			continue
-		}
 		sum := len(lines) - 1
 		for k, l := range lines {
 			if k > 0 && !lim.addsUpAt(l) {

@@ -21,6 +21,7 @@ func MastodonLength(s string) int {
 // mastodonLength is MastodonLength given MastodonLinks(s).
 func mastodonLength(s string, urls []Span) int {
 	mentions := mastodonMentions(s, urls)
+	urls = dropOverlapped(s, urls, mentions)
 	if len(urls) == 0 && len(mentions) == 0 {
 		return graphemeCount(s)
 	}
@@ -28,6 +29,37 @@ func mastodonLength(s string, urls []Span) int {
 		return n
 	}
 	return mastodonLengthRewritten(s, urls, mentions)
+}
+
+// dropOverlapped leaves out the URLs that overlap a mention starting
+// before them ("@x@éhttps://example.com": the domain runs into the URL),
+// as Mastodon's remove_overlapping_entities does: of two overlapping
+// entities the one that starts first is kept. A mention's '@' inside a URL
+// is never a mention (mastodonMentions), so the other order cannot happen.
+func dropOverlapped(s string, urls, mentions []Span) []Span {
+	if len(mentions) == 0 || len(urls) == 0 {
+		return urls
+	}
+	var kept []Span
+	for i, u := range urls {
+		over := false
+		for _, m := range mentions {
+			at := strings.LastIndexByte(s[:m.End], '@') // m is {end of domain, end of "@user"}
+			if u.Start < m.Start && u.End > at {
+				over = true
+				break
+			}
+		}
+		if over && kept == nil {
+			kept = append(make([]Span, 0, len(urls)), urls[:i]...)
+		} else if !over && kept != nil {
+			kept = append(kept, u)
+		}
+	}
+	if kept == nil {
+		return urls
+	}
+	return kept
 }
 
 // mastodonURLText is what a URL is counted as.

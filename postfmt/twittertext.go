@@ -178,7 +178,9 @@ func xParse(s string, cfg XConfig, links []Span) (r XResult, _ []Span, nfc bool)
 	r = XResult{
 		WeightedLength: wl,
 		Valid:          valid && wl > 0 && wl <= cfg.MaxWeightedLength,
-		ValidRangeEnd:  validIndex + n16 - cu,
+		// twitter-text shifts the end by the length NFC took off; NFC
+		// of invalid UTF-8 can add length instead, so keep it in range.
+		ValidRangeEnd: max(validIndex+n16-cu, 0),
 	}
 	if cfg.MaxWeightedLength > 0 {
 		r.Permillage = int(math.Floor(float64(wl) / float64(cfg.MaxWeightedLength) * 1000))
