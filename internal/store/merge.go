@@ -123,29 +123,63 @@ func Display(k intel.Kind, v string) string {
 	return ind.Display
 }
 
-// SortRecords sorts records by kind, value and port: the order of the
-// stores' key index, in which bulk writes are fastest.
-func SortRecords(recs []intel.Record) {
-	slices.SortFunc(recs, func(a, b intel.Record) int { return compareKeys(&a, &b) })
+// KeyValue returns the value under which the stores' key index files an
+// indicator of kind k: a domain's labels reversed (ReverseDomain), so that
+// one index finds a domain by value and its subdomains, which sort right
+// after it; any other value as it is. The mapping is one to one, so the
+// index stays unique on (kind, KeyValue, port).
+func KeyValue(k intel.Kind, v string) string {
+	if k == intel.KindDomain {
+		return ReverseDomain(v)
+	}
+	return v
 }
 
-// KeyOrder returns pointers to recs sorted as SortRecords sorts them,
-// without moving the records (which are large).
-func KeyOrder(recs []intel.Record) []*intel.Record {
-	out := make([]*intel.Record, len(recs))
-	for i := range recs {
-		out[i] = &recs[i]
+// Keyed is a record with the value its key index files it under.
+type Keyed struct {
+	*intel.Record
+	// Key is KeyValue(Kind, Value).
+	Key string
+}
+
+// KeyOrder returns recs in the order of the stores' key index (kind,
+// KeyValue, port, in byte order), in which bulk writes are fastest;
+// records with equal keys keep the order they have in recs. The records
+// are not moved (they are large).
+func KeyOrder(recs []intel.Record) []Keyed {
+	// The fields compared sit in the entry, not behind its pointer.
+	type entry struct {
+		kind      intel.Kind
+		key       string
+		port, seq int32
+		r         *intel.Record
 	}
-	slices.SortFunc(out, compareKeys)
+	es := make([]entry, len(recs))
+	for i := range recs {
+		r := &recs[i]
+		es[i] = entry{kind: r.Kind, key: KeyValue(r.Kind, r.Value), port: int32(r.Port), seq: int32(i), r: r}
+	}
+	slices.SortFunc(es, func(a, b entry) int {
+		if c := strings.Compare(string(a.kind), string(b.kind)); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.key, b.key); c != 0 {
+			return c
+		}
+		if a.port != b.port {
+			return int(a.port - b.port)
+		}
+		return int(a.seq - b.seq)
+	})
+	out := make([]Keyed, len(es))
+	for i, e := range es {
+		out[i] = Keyed{Record: e.r, Key: e.key}
+	}
 	return out
 }
 
-func compareKeys(a, b *intel.Record) int {
-	if c := strings.Compare(string(a.Kind), string(b.Kind)); c != 0 {
-		return c
-	}
-	if c := strings.Compare(a.Value, b.Value); c != 0 {
-		return c
-	}
-	return a.Port - b.Port
+// SameKey reports whether a and b are the same indicator: kind, value and
+// port.
+func SameKey(a, b *intel.Record) bool {
+	return a.Kind == b.Kind && a.Port == b.Port && a.Value == b.Value
 }

@@ -1,7 +1,6 @@
 package postgres
 
 import (
-	"bytes"
 	"encoding/binary"
 	"time"
 
@@ -24,32 +23,25 @@ const pgEpochMicros = 946_684_800_000_000
 const textOID = 25
 
 // copyEncoder encodes records as binary COPY rows of columns.
-type copyEncoder struct{ buf bytes.Buffer }
+type copyEncoder struct{ buf []byte }
 
-func (e *copyEncoder) reset() {
-	e.buf.Reset()
-	e.buf.Write(copyHeader)
-}
+func (e *copyEncoder) reset() { e.buf = append(e.buf[:0], copyHeader...) }
 
 // end closes the stream and returns it.
 func (e *copyEncoder) end() []byte {
-	e.buf.Write([]byte{0xff, 0xff})
-	return e.buf.Bytes()
+	e.buf = append(e.buf, 0xff, 0xff)
+	return e.buf
 }
 
-func (e *copyEncoder) i16(v int16) { e.buf.Write(binary.BigEndian.AppendUint16(nil, uint16(v))) }
+func (e *copyEncoder) i16(v int16) { e.buf = binary.BigEndian.AppendUint16(e.buf, uint16(v)) }
 
-func (e *copyEncoder) i32(v int32) {
-	var b [4]byte
-	binary.BigEndian.PutUint32(b[:], uint32(v))
-	e.buf.Write(b[:])
-}
+func (e *copyEncoder) i32(v int32) { e.buf = binary.BigEndian.AppendUint32(e.buf, uint32(v)) }
 
 func (e *copyEncoder) null() { e.i32(-1) }
 
 func (e *copyEncoder) text(s string) {
 	e.i32(int32(len(s)))
-	e.buf.WriteString(s)
+	e.buf = append(e.buf, s...)
 }
 
 func (e *copyEncoder) int4(v int) {
@@ -58,10 +50,8 @@ func (e *copyEncoder) int4(v int) {
 }
 
 func (e *copyEncoder) timestamptz(t time.Time) {
-	var b [12]byte
-	binary.BigEndian.PutUint32(b[:4], 8)
-	binary.BigEndian.PutUint64(b[4:], uint64(t.UnixMicro()-pgEpochMicros))
-	e.buf.Write(b[:])
+	e.i32(8)
+	e.buf = binary.BigEndian.AppendUint64(e.buf, uint64(t.UnixMicro()-pgEpochMicros))
 }
 
 // textArray encodes l as a one-dimensional text[], NULL when empty.
@@ -85,14 +75,15 @@ func (e *copyEncoder) textArray(l []string) {
 	}
 }
 
-// record appends r as a row of columns (see row).
-func (e *copyEncoder) record(r *intel.Record) {
+// record appends k as a row of columns (see row).
+func (e *copyEncoder) record(k store.Keyed) {
+	r := k.Record
 	e.i16(int16(len(columns)))
 	e.text(string(r.Kind))
 	e.text(r.Value)
 	e.int4(r.Port)
 	if r.Kind == intel.KindDomain {
-		e.text(store.ReverseDomain(r.Value))
+		e.text(k.Key)
 	} else {
 		e.null()
 	}

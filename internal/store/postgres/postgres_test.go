@@ -30,6 +30,16 @@ func testDSN(tb testing.TB) string {
 // openSchema returns a store in a new schema of the test database, dropped
 // when the test ends.
 func openSchema(tb testing.TB) *Store {
+	s, err := Open(context.Background(), newSchema(tb))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return s
+}
+
+// newSchema creates a schema in the test database, dropped when the test
+// ends, and returns the DSN that works in it.
+func newSchema(tb testing.TB) string {
 	dsn := testDSN(tb)
 	ctx := context.Background()
 	admin, err := pgx.Connect(ctx, dsn)
@@ -51,11 +61,7 @@ func openSchema(tb testing.TB) *Store {
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	s, err := Open(ctx, u.String())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return s
+	return u.String()
 }
 
 func TestConformance(t *testing.T) {
@@ -83,4 +89,39 @@ func TestIsDSN(t *testing.T) {
 			t.Errorf("IsDSN(%q) = %v, want %v", dsn, got, want)
 		}
 	}
+}
+
+// TestMigrateKeyIndex opens a store written by schema 2: migration 3
+// replaces its key and rdomain indexes by one, and the indicators stay
+// found, merged and revoked by value.
+func TestMigrateKeyIndex(t *testing.T) {
+	ctx := context.Background()
+	dsn := newSchema(t)
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, _ := store.Migrations(migrations, "migrations")
+	for _, q := range []string{
+		`CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied timestamptz NOT NULL)`,
+		ms[0].SQL, ms[1].SQL,
+		`INSERT INTO schema_migrations VALUES (1, '` + ms[0].Name + `', now()), (2, '` + ms[1].Name + `', now())`,
+		`INSERT INTO indicators (kind, value, port, rdomain, first_seen, last_seen, sources) VALUES
+			('domain', 'evil.com', 0, 'com.evil', '2022-01-01Z', '2022-01-02Z', '{old}'),
+			('domain', 'a.evil.com', 0, 'com.evil.a', '2022-01-01Z', '2022-01-02Z', '{old}'),
+			('domain', 'evil-corp.com', 0, 'com.evil-corp', '2022-01-01Z', '2022-01-02Z', '{old}'),
+			('ipv4', '192.0.2.1', 443, NULL, '2022-01-01Z', '2022-01-02Z', '{old}'),
+			('ipv4', '192.0.2.1', 0, NULL, '2022-01-01Z', '2022-01-02Z', '{old}')`,
+	} {
+		if _, err := conn.Exec(ctx, q); err != nil {
+			t.Fatalf("%.40s: %v", q, err)
+		}
+	}
+	conn.Close(ctx)
+	s, err := Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	storetest.CheckMigratedIndicators(t, s)
 }

@@ -112,12 +112,16 @@ func (s *Store) Search(ctx context.Context, q string) ([]intel.Record, error) {
 			if ind.Kind == intel.KindDomain {
 				continue // below, with its subdomains
 			}
-			if err = collect("kind = $1 AND value = $2", string(ind.Kind), ind.Value); err != nil {
+			if err = collect("kind = $1 AND "+keyExpr+" = $2", string(ind.Kind), store.KeyValue(ind.Kind, ind.Value)); err != nil {
 				break
 			}
 		}
 		if err == nil && pq.Domain != "" {
-			err = collect("rdomain = $1 OR (rdomain > $2 AND rdomain < $3)", pq.Domain, pq.Domain+".", pq.Domain+"/")
+			// The domain and the names under it: the key index's range
+			// [D, D + "/"), less the names that go on with a byte before "."
+			// ("com.evil-corp" after "com.evil").
+			err = collect("kind = $1 AND "+keyExpr+" >= $2 AND "+keyExpr+" < $3 AND ("+keyExpr+" = $2 OR "+keyExpr+" > $4)",
+				string(intel.KindDomain), pq.Domain, pq.Domain+"/", pq.Domain+".")
 		}
 	}
 	if err != nil {
@@ -143,7 +147,7 @@ func (s *Store) Revoke(ctx context.Context, value, reason string) (int, error) {
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		for _, ind := range pq.Exact {
 			tag, err := tx.Exec(ctx, `UPDATE indicators SET revoked = true, revoked_at = $1, revoke_reason = $2
-				WHERE kind = $3 AND value = $4 AND NOT revoked`, now, reason, string(ind.Kind), ind.Value)
+				WHERE kind = $3 AND `+keyExpr+` = $4 AND NOT revoked`, now, reason, string(ind.Kind), store.KeyValue(ind.Kind, ind.Value))
 			if err != nil {
 				return fmt.Errorf("store: revoke: %w", err)
 			}

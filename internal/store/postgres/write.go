@@ -49,10 +49,15 @@ func set(alias, sightings string) string {
 	return strings.ReplaceAll(fmt.Sprintf(setSQL, sightings), "NEW.", alias+".")
 }
 
+// keyExpr is the value the key index (kind, keyExpr, port) files an
+// indicator under: store.KeyValue. Queries and ON CONFLICT name it exactly
+// as the index does, so that the index serves them.
+const keyExpr = "coalesce(rdomain, value)"
+
 var (
 	upsertSightingSQL = `INSERT INTO indicators AS i (` + columnList + `)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-		ON CONFLICT (kind, value, port) DO UPDATE SET` + set("EXCLUDED", "i.sightings + EXCLUDED.sightings") + " RETURNING id"
+		ON CONFLICT (kind, (` + keyExpr + `), port) DO UPDATE SET` + set("EXCLUDED", "i.sightings + EXCLUDED.sightings") + " RETURNING id"
 	// mergeStageSQL merges the staging table (one row per key, in runs
 	// sorted by key) into indicators in one statement: it updates the
 	// indicators already stored, then inserts the others with a plain
@@ -61,25 +66,44 @@ var (
 	// transaction makes it fail with a unique violation; upsertStageSQL
 	// then does the merge.
 	mergeStageSQL = `WITH u AS (UPDATE indicators AS i SET` + set("s", "GREATEST(i.sightings, s.sightings)") + `
-			FROM stage s WHERE i.kind = s.kind AND i.value = s.value AND i.port = s.port
+			FROM stage s WHERE i.kind = s.kind AND coalesce(i.rdomain, i.value) = coalesce(s.rdomain, s.value) AND i.port = s.port
 			RETURNING i.kind, i.value, i.port)
 	INSERT INTO indicators (` + columnList + `) SELECT ` + stageColumns + ` FROM stage s
 		WHERE NOT EXISTS (SELECT FROM u WHERE u.kind = s.kind AND u.value = s.value AND u.port = s.port)`
 	upsertStageSQL = `INSERT INTO indicators AS i (` + columnList + `) SELECT ` + columnList + ` FROM stage
-		ON CONFLICT (kind, value, port) DO UPDATE SET` + set("EXCLUDED", "GREATEST(i.sightings, EXCLUDED.sightings)")
-	stageColumns = "s." + strings.Join(columns, ", s.")
+		ON CONFLICT (kind, (` + keyExpr + `), port) DO UPDATE SET` + set("EXCLUDED", "GREATEST(i.sightings, EXCLUDED.sightings)")
+	stageColumns    = "s." + strings.Join(columns, ", s.")
+	copyStageSQL    = `COPY stage (` + columnList + `) FROM STDIN (FORMAT binary)`
+	copyStraightSQL = `COPY indicators (` + columnList + `) FROM STDIN (FORMAT binary)`
 )
 
-// copyRows records are buffered, then copied into the staging table;
-// the staging table is merged into indicators when the transaction ends
-// (one sweep of the key index, however large the import), or before a
-// record whose key it already holds, or before any other write.
-const copyRows = 50_000
+// Records are written in batches of copyRows, sorted by key, in one of two
+// ways.
+//
+// Straight: while no key of the import is found stored, each batch is
+// copied into indicators under a savepoint, in the background while the
+// next batch is read and checked. Copying straight into the table is the
+// fastest way in: no staging table, one pass over the rows. Batches grow
+// to maxCopyRows, so that an import of up to 8.8M records opens at most
+// 64 subtransactions (the number PostgreSQL keeps in shared memory; more
+// make other sessions' snapshots slower while the import runs).
+//
+// Staged: the first batch holding a stored key (a unique violation) is
+// rolled back to its savepoint, and it and every record after it are
+// copied into a temporary staging table, merged into indicators when the
+// transaction ends (one sweep of the key index, however large the
+// import), or before a record whose key it already holds, or before any
+// other write.
+const (
+	copyRows    = 50_000
+	maxCopyRows = 4 * copyRows
+)
 
 // Update runs fn in one transaction.
 func (s *Store) Update(ctx context.Context, fn func(w store.Writer) error) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		w := &writer{tx: tx, now: s.now, keys: map[key]int{}, staged: map[uint64]struct{}{}, seed: maphash.MakeSeed()}
+		w := &writer{tx: tx, now: s.now, straight: true, staged: map[uint64]struct{}{}, seed: maphash.MakeSeed()}
+		defer w.join() // no copy is in flight when the transaction ends
 		if err := fn(w); err != nil {
 			return err
 		}
@@ -95,10 +119,18 @@ type key struct {
 
 // writer writes in one transaction.
 type writer struct {
-	tx      pgx.Tx
-	now     func() time.Time
-	pending []intel.Record // checked records, at most one per key
-	keys    map[key]int    // index in pending
+	tx  pgx.Tx
+	now func() time.Time
+	// pending holds the checked records not yet copied, in the order they
+	// came (a key may repeat: copies merge the records of one key).
+	pending []intel.Record
+	spare   []intel.Record // the buffer of the batch in flight, reused
+	// straight is set while batches are copied straight into indicators;
+	// inflight is the batch being copied, batches counts those copied.
+	straight bool
+	inflight *straightCopy
+	batches  int
+	encs     [2]copyEncoder // one for the batch in flight, one to fill
 	// staged holds the hashes of the keys copied into the staging table
 	// and not yet merged (a collision only costs an early merge).
 	staged  map[uint64]struct{}
@@ -107,33 +139,145 @@ type writer struct {
 	staging bool // the staging table exists
 }
 
-// AddRecord checks r and buffers it, merged with any buffered record of the
-// same key (one statement cannot update a row twice).
+// straightCopy is a batch copied straight into indicators.
+type straightCopy struct {
+	buf   []intel.Record // the records batch points into
+	batch []store.Keyed  // kept until the copy succeeds, to send it through the staging table instead
+	done  chan error
+}
+
+// AddRecord checks r and buffers it.
 func (w *writer) AddRecord(ctx context.Context, r intel.Record, src store.Source) error {
 	r, err := store.CheckRecord(r, src, w.now())
 	if err != nil {
 		return err
 	}
-	k := key{r.Kind, r.Value, r.Port}
-	if i, ok := w.keys[k]; ok {
-		w.pending[i] = store.Merge(w.pending[i], r)
-		return nil
-	}
-	if _, ok := w.staged[maphash.Comparable(w.seed, k)]; ok {
-		if err := w.flush(ctx); err != nil {
-			return err
+	if !w.straight {
+		if _, ok := w.staged[maphash.Comparable(w.seed, key{r.Kind, r.Value, r.Port})]; ok {
+			if err := w.flush(ctx); err != nil { // one statement cannot update a row twice
+				return err
+			}
 		}
 	}
-	w.keys[k] = len(w.pending)
 	w.pending = append(w.pending, r)
-	if len(w.pending) >= copyRows {
+	switch {
+	case !w.straight && len(w.pending) >= copyRows:
 		return w.copy(ctx)
+	case w.straight && len(w.pending) >= min(copyRows<<(w.batches/16), maxCopyRows):
+		return w.copyStraight(ctx)
 	}
 	return nil
 }
 
-// copy copies the buffered records into the staging table.
+// merged returns recs in key order, the records of one key merged into the
+// first (store.Merge, in the order of recs).
+func merged(recs []intel.Record) []store.Keyed {
+	order := store.KeyOrder(recs)
+	out := order[:0]
+	for _, k := range order {
+		if n := len(out); n > 0 && store.SameKey(out[n-1].Record, k.Record) {
+			*out[n-1].Record = store.Merge(*out[n-1].Record, *k.Record)
+			continue
+		}
+		out = append(out, k)
+	}
+	return out
+}
+
+// copyStraight sorts and encodes the buffered records, waits for the
+// batch in flight, then starts copying them straight into indicators, in
+// the background.
+func (w *writer) copyStraight(ctx context.Context) error {
+	if len(w.pending) == 0 {
+		return w.wait(ctx)
+	}
+	next := &straightCopy{buf: w.pending, batch: merged(w.pending), done: make(chan error, 1)}
+	enc := &w.encs[w.batches%2] // the other one may be in flight
+	enc.reset()
+	for _, k := range next.batch {
+		enc.record(k)
+	}
+	w.pending = nil
+	if err := w.wait(ctx); err != nil {
+		return err
+	}
+	if !w.straight { // the batch in flight held a stored key
+		for _, k := range next.batch {
+			w.pending = append(w.pending, *k.Record)
+		}
+		clear(next.buf)
+		if len(w.pending) >= copyRows {
+			return w.copy(ctx)
+		}
+		return nil
+	}
+	data := enc.end()
+	w.pending, w.spare = w.spare[:0], nil
+	w.inflight = next
+	w.batches++
+	go func() { next.done <- w.copyInto(ctx, data) }()
+	return nil
+}
+
+// copyInto copies data straight into indicators under a savepoint, rolled
+// back if the copy fails.
+func (w *writer) copyInto(ctx context.Context, data []byte) error {
+	sp, err := w.tx.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	if _, err := w.tx.Conn().PgConn().CopyFrom(ctx, bytes.NewReader(data), copyStraightSQL); err != nil {
+		if rerr := sp.Rollback(ctx); rerr != nil {
+			return errors.Join(err, rerr)
+		}
+		return err
+	}
+	return sp.Commit(ctx)
+}
+
+// wait waits for the batch in flight. If it held a stored key, it was
+// rolled back: it goes, before the records buffered since, through the
+// staging table, and so does everything after it.
+func (w *writer) wait(ctx context.Context) error {
+	c := w.inflight
+	if c == nil {
+		return nil
+	}
+	w.inflight = nil
+	err := <-c.done
+	if err == nil {
+		clear(c.buf)
+		w.spare = c.buf[:0]
+		return nil
+	}
+	if !uniqueViolation(err) {
+		return fmt.Errorf("store: copy: %w", err)
+	}
+	w.straight = false
+	recs := make([]intel.Record, 0, len(c.batch)+len(w.pending))
+	for _, k := range c.batch {
+		recs = append(recs, *k.Record)
+	}
+	w.pending = append(recs, w.pending...)
+	return nil
+}
+
+// join waits for the batch in flight, if any, whatever its outcome: the
+// transaction is failing.
+func (w *writer) join() {
+	if c := w.inflight; c != nil {
+		<-c.done
+		w.inflight = nil
+	}
+}
+
+// copy copies the buffered records into the staging table (and from then
+// on, records go through it).
 func (w *writer) copy(ctx context.Context) error {
+	if err := w.wait(ctx); err != nil {
+		return err
+	}
+	w.straight = false
 	if len(w.pending) == 0 {
 		return nil
 	}
@@ -144,27 +288,33 @@ func (w *writer) copy(ctx context.Context) error {
 		w.staging = true
 	}
 	w.enc.reset()
-	for _, r := range store.KeyOrder(w.pending) {
-		w.enc.record(r)
+	for _, k := range merged(w.pending) {
+		w.enc.record(k)
+		w.staged[maphash.Comparable(w.seed, key{k.Kind, k.Value, k.Port})] = struct{}{}
 	}
-	if _, err := w.tx.Conn().PgConn().CopyFrom(ctx, bytes.NewReader(w.enc.end()),
-		`COPY stage (`+columnList+`) FROM STDIN (FORMAT binary)`); err != nil {
+	if _, err := w.tx.Conn().PgConn().CopyFrom(ctx, bytes.NewReader(w.enc.end()), copyStageSQL); err != nil {
 		return fmt.Errorf("store: copy: %w", err)
-	}
-	for k := range w.keys {
-		w.staged[maphash.Comparable(w.seed, k)] = struct{}{}
 	}
 	clear(w.pending)
 	w.pending = w.pending[:0]
-	clear(w.keys)
 	return nil
 }
 
-// flush copies the buffered records into the staging table and merges it
-// into indicators.
+// flush writes the buffered records, and merges the staging table into
+// indicators.
 func (w *writer) flush(ctx context.Context) error {
-	if err := w.copy(ctx); err != nil {
-		return err
+	if w.straight {
+		if err := w.copyStraight(ctx); err != nil {
+			return err
+		}
+		if err := w.wait(ctx); err != nil {
+			return err
+		}
+	}
+	if len(w.pending) > 0 {
+		if err := w.copy(ctx); err != nil {
+			return err
+		}
 	}
 	if len(w.staged) == 0 {
 		return nil
@@ -194,8 +344,7 @@ func (w *writer) mergeStage(ctx context.Context) error {
 	}
 	if _, err := sp.Exec(ctx, mergeStageSQL); err != nil {
 		sp.Rollback(ctx)
-		var pe *pgconn.PgError
-		if !errors.As(err, &pe) || pe.Code != "23505" { // unique_violation
+		if !uniqueViolation(err) {
 			return fmt.Errorf("store: merge: %w", err)
 		}
 		if _, err := w.tx.Exec(ctx, upsertStageSQL); err != nil {
@@ -211,6 +360,12 @@ func (w *writer) mergeStage(ctx context.Context) error {
 		return fmt.Errorf("store: merge: %w", err)
 	}
 	return nil
+}
+
+// uniqueViolation reports whether err is PostgreSQL's unique_violation.
+func uniqueViolation(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
 }
 
 // row returns the values of columns for r.
@@ -307,7 +462,8 @@ func (w *writer) AddEnrichment(ctx context.Context, ind intel.Indicator, e store
 	if err := w.flush(ctx); err != nil {
 		return err
 	}
-	rows, err := w.tx.Query(ctx, `SELECT id FROM indicators WHERE kind = $1 AND value = $2 ORDER BY port`, string(ind.Kind), ind.Value)
+	rows, err := w.tx.Query(ctx, `SELECT id FROM indicators WHERE kind = $1 AND `+keyExpr+` = $2 ORDER BY port`,
+		string(ind.Kind), store.KeyValue(ind.Kind, ind.Value))
 	if err != nil {
 		return fmt.Errorf("store: %w", err)
 	}

@@ -71,3 +71,34 @@ func TestStagedDuplicates(t *testing.T) {
 		}
 	}
 }
+
+// TestStraightCopyMeetsConcurrentKey: a key that another transaction
+// stores while an import buffers it makes the import's straight copy fail
+// on it; the import then merges through the staging table, and nothing is
+// lost.
+func TestStraightCopyMeetsConcurrentKey(t *testing.T) {
+	s := openSchema(t)
+	defer s.Close()
+	ctx := context.Background()
+	recs := storetest.Generate(10)
+	err := s.Update(ctx, func(w store.Writer) error {
+		for _, r := range recs {
+			if err := w.AddRecord(ctx, r, store.Source{Name: "a"}); err != nil {
+				return err
+			}
+		}
+		// Another process stores recs[3] meanwhile.
+		return s.Update(ctx, func(w store.Writer) error { return w.AddRecord(ctx, recs[3], store.Source{Name: "b"}) })
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := s.Stats(ctx)
+	if err != nil || st.Indicators != int64(len(recs)) {
+		t.Fatalf("Stats = %d indicators, %v; want %d", st.Indicators, err, len(recs))
+	}
+	got, err := s.Search(ctx, recs[3].Value)
+	if err != nil || len(got) != 1 || !slices.Equal(got[0].Sources, []string{"a", "b"}) {
+		t.Errorf("Search(%s) = %+v, %v; want it with sources [a b]", recs[3].Value, got, err)
+	}
+}

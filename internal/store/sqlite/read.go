@@ -99,7 +99,11 @@ func (s *Store) Search(ctx context.Context, q string) ([]intel.Record, error) {
 	}
 	var out []intel.Record
 	collect := func(query string, keep func(intel.Record) bool, args ...any) error {
-		rows, err := s.db.QueryContext(ctx, "SELECT "+recordColumns+" FROM indicators WHERE "+query+" ORDER BY id", args...)
+		st, err := s.prepared(ctx, "SELECT "+recordColumns+" FROM indicators WHERE "+query+" ORDER BY id")
+		if err != nil {
+			return fmt.Errorf("store: search: %w", err)
+		}
+		rows, err := st.QueryContext(ctx, args...)
 		if err != nil {
 			return fmt.Errorf("store: search: %w", err)
 		}
@@ -127,12 +131,16 @@ func (s *Store) Search(ctx context.Context, q string) ([]intel.Record, error) {
 			if ind.Kind == intel.KindDomain {
 				continue // below, with its subdomains
 			}
-			if err = collect("kind = ? AND value = ?", nil, string(ind.Kind), ind.Value); err != nil {
+			if err = collect("kind = ? AND "+keyExpr+" = ?", nil, string(ind.Kind), store.KeyValue(ind.Kind, ind.Value)); err != nil {
 				break
 			}
 		}
 		if err == nil && pq.Domain != "" {
-			err = collect("rdomain = ? OR (rdomain > ? AND rdomain < ?)", nil, pq.Domain, pq.Domain+".", pq.Domain+"/")
+			// The domain and the names under it: the key index's range
+			// [D, D + "/"), less the names that go on with a byte before "."
+			// ("com.evil-corp" after "com.evil").
+			err = collect("kind = ? AND "+keyExpr+" >= ? AND "+keyExpr+" < ? AND ("+keyExpr+" = ? OR "+keyExpr+" > ?)", nil,
+				string(intel.KindDomain), pq.Domain, pq.Domain+"/", pq.Domain, pq.Domain+".")
 		}
 	}
 	if err != nil {
@@ -162,7 +170,7 @@ func (s *Store) Revoke(ctx context.Context, value, reason string) (int, error) {
 	n := 0
 	for _, ind := range pq.Exact {
 		res, err := tx.ExecContext(ctx, `UPDATE indicators SET revoked = 1, revoked_at = ?, revoke_reason = ?
-			WHERE kind = ? AND value = ? AND revoked = 0`, now, reason, string(ind.Kind), ind.Value)
+			WHERE kind = ? AND `+keyExpr+` = ? AND revoked = 0`, now, reason, string(ind.Kind), store.KeyValue(ind.Kind, ind.Value))
 		if err != nil {
 			return 0, fmt.Errorf("store: revoke: %w", err)
 		}

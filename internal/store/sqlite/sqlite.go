@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/iocast/iocast/internal/store"
@@ -32,6 +33,9 @@ type Store struct {
 	db   *sql.DB
 	path string
 	now  func() time.Time
+
+	mu    sync.Mutex
+	stmts map[string]*sql.Stmt // the searches, prepared once
 }
 
 var _ store.Store = (*Store)(nil)
@@ -91,7 +95,34 @@ func Open(ctx context.Context, path string) (*Store, error) {
 func (s *Store) Path() string { return s.path }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.mu.Lock()
+	for _, st := range s.stmts {
+		st.Close()
+	}
+	s.stmts = nil
+	s.mu.Unlock()
+	return s.db.Close()
+}
+
+// prepared returns q prepared, once for the store: a search repeats a few
+// queries, and preparing one costs as much as running it.
+func (s *Store) prepared(ctx context.Context, q string) (*sql.Stmt, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if st, ok := s.stmts[q]; ok {
+		return st, nil
+	}
+	st, err := s.db.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if s.stmts == nil {
+		s.stmts = map[string]*sql.Stmt{}
+	}
+	s.stmts[q] = st
+	return st, nil
+}
 
 // migrate applies, each in its own transaction, the migrations not yet
 // recorded in schema_migrations.

@@ -100,3 +100,37 @@ func TestMigrateKeepsPosts(t *testing.T) {
 		t.Fatalf("posts after migration = %+v, %v", got, err)
 	}
 }
+
+// TestMigrateKeyIndex opens a store written by schema 2: migration 3
+// replaces its key and rdomain indexes by one, and the indicators stay
+// found, merged and revoked by value.
+func TestMigrateKeyIndex(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v2.db")
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, _ := store.Migrations(migrations, "migrations")
+	for _, q := range []string{
+		`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied INTEGER NOT NULL)`,
+		ms[0].SQL, ms[1].SQL,
+		`INSERT INTO schema_migrations VALUES (1, '` + ms[0].Name + `', 0), (2, '` + ms[1].Name + `', 0)`,
+		`INSERT INTO indicators (kind, value, port, rdomain, first_seen, last_seen, sources) VALUES
+			('domain', 'evil.com', 0, 'com.evil', 1640995200000000, 1641081600000000, '["old"]'),
+			('domain', 'a.evil.com', 0, 'com.evil.a', 1640995200000000, 1641081600000000, '["old"]'),
+			('domain', 'evil-corp.com', 0, 'com.evil-corp', 1640995200000000, 1641081600000000, '["old"]'),
+			('ipv4', '192.0.2.1', 443, NULL, 1640995200000000, 1641081600000000, '["old"]'),
+			('ipv4', '192.0.2.1', 0, NULL, 1640995200000000, 1641081600000000, '["old"]')`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%.40s: %v", q, err)
+		}
+	}
+	db.Close()
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	storetest.CheckMigratedIndicators(t, s)
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,10 +17,15 @@ import (
 const columns = `kind, value, port, rdomain, first_seen, last_seen, sightings,
 	families, role, tlp, confidence, sources, asn, isp, country, enriched_at`
 
+// keyExpr is the value the key index (kind, keyExpr, port) files an
+// indicator under: store.KeyValue. A query names it exactly as the index
+// does, so that SQLite uses the index.
+const keyExpr = "coalesce(rdomain, value)"
+
 // mergeSQL is the conflict clause of every indicator write; %s is how the
 // sighting count merges (added for sightings, the larger for records).
 const mergeSQL = `
-ON CONFLICT (kind, value, port) DO UPDATE SET
+ON CONFLICT (kind, ` + keyExpr + `, port) DO UPDATE SET
 	first_seen = min(first_seen, excluded.first_seen),
 	last_seen = max(last_seen, excluded.last_seen),
 	sightings = %s,
@@ -42,9 +48,10 @@ var upsertSightingSQL = "INSERT INTO indicators (" + columns + ") VALUES (?, ?, 
 	fmt.Sprintf(mergeSQL, "sightings + excluded.sightings") + " RETURNING id"
 
 // Records are buffered flushRows at a time, then merged batchRows per
-// statement.
+// statement, in the background while the next records are read and
+// checked.
 const (
-	batchRows = 64
+	batchRows = 256
 	flushRows = 100_000
 )
 
@@ -71,17 +78,27 @@ func (s *Store) Update(ctx context.Context, fn func(w store.Writer) error) error
 
 // writer writes in one transaction with statements prepared once.
 type writer struct {
-	tx                       *sql.Tx
-	now                      func() time.Time
-	batch, sighting          *sql.Stmt
-	link, snapshot, indByKey *sql.Stmt
-	pending                  []intel.Record // checked records not yet merged
-	sets                     setCache
-	staged                   int // records staged, not yet merged
+	tx                          *sql.Tx
+	now                         func() time.Time
+	batch, batchPlain, sighting *sql.Stmt
+	link, snapshot, indByKey    *sql.Stmt
+	pending                     []intel.Record // checked records not yet merged
+	spare                       []intel.Record // the buffer of the batch in flight, reused
+	inflight                    *inflight
+	sets                        setCache
 }
 
+// inflight is a batch of records being merged in the background; only
+// that goroutine uses the transaction until done delivers.
+type inflight struct {
+	buf  []intel.Record
+	done chan error
+}
+
+// close waits for the batch in flight, then closes the statements.
 func (w *writer) close() {
-	for _, st := range []*sql.Stmt{w.batch, w.sighting, w.link, w.snapshot, w.indByKey} {
+	w.wait()
+	for _, st := range []*sql.Stmt{w.batch, w.batchPlain, w.sighting, w.link, w.snapshot, w.indByKey} {
 		if st != nil {
 			st.Close()
 		}
@@ -108,66 +125,119 @@ func (w *writer) AddRecord(ctx context.Context, r intel.Record, src store.Source
 	}
 	w.pending = append(w.pending, r)
 	if len(w.pending) >= flushRows {
-		return w.merge(ctx)
+		return w.startMerge(ctx)
 	}
 	return nil
 }
 
-// merge writes the buffered records into indicators in key order (so that
-// the key index is written in one sweep, not at random), batchRows per
-// statement.
+// merge writes the buffered records into indicators, and waits until they
+// are.
 func (w *writer) merge(ctx context.Context) error {
+	if err := w.startMerge(ctx); err != nil {
+		return err
+	}
+	return w.wait()
+}
+
+// startMerge sorts the buffered records, waits for the batch in flight,
+// then merges them into indicators in the background.
+func (w *writer) startMerge(ctx context.Context) error {
 	if len(w.pending) == 0 {
-		return nil
+		return w.wait()
 	}
 	order := store.KeyOrder(w.pending)
+	if err := w.wait(); err != nil {
+		return err
+	}
+	b := &inflight{buf: w.pending, done: make(chan error, 1)}
+	w.pending, w.spare = w.spare[:0], nil
+	w.inflight = b
+	go func() { b.done <- w.mergeRows(ctx, order) }()
+	return nil
+}
+
+// wait waits for the batch in flight and returns its error.
+func (w *writer) wait() error {
+	b := w.inflight
+	if b == nil {
+		return nil
+	}
+	w.inflight = nil
+	err := <-b.done
+	clear(b.buf)
+	w.spare = b.buf[:0]
+	return err
+}
+
+// mergeRows writes records into indicators in key order (so that the key
+// index is written in one sweep, not at random), batchRows per
+// statement; with fewer parameters when none of them is enriched (most
+// imports), since binding them is a good part of the cost.
+func (w *writer) mergeRows(ctx context.Context, order []store.Keyed) error {
 	args := make([]any, 0, batchRows*16)
 	for len(order) > 0 {
 		n := min(batchRows, len(order))
+		plain := !slices.ContainsFunc(order[:n], enriched)
 		args = args[:0]
-		for _, r := range order[:n] {
-			args = w.appendRow(args, r)
+		for _, k := range order[:n] {
+			args = w.appendRow(args, k, plain)
 		}
 		var err error
 		if n == batchRows {
+			p := &w.batch
+			if plain {
+				p = &w.batchPlain
+			}
 			var st *sql.Stmt
-			if st, err = w.stmt(ctx, &w.batch, mergeRowsSQL(batchRows)); err == nil {
+			if st, err = w.stmt(ctx, p, mergeRowsSQL(batchRows, plain)); err == nil {
 				_, err = st.ExecContext(ctx, args...)
 			}
 		} else {
-			_, err = w.tx.ExecContext(ctx, mergeRowsSQL(n), args...)
+			_, err = w.tx.ExecContext(ctx, mergeRowsSQL(n, plain), args...)
 		}
 		if err != nil {
 			return fmt.Errorf("store: merge: %w", err)
 		}
 		order = order[n:]
 	}
-	clear(w.pending)
-	w.pending = w.pending[:0]
 	return nil
 }
 
-// mergeRowsSQL merges n records into indicators.
-func mergeRowsSQL(n int) string {
+// enriched reports whether k's record carries an enrichment.
+func enriched(k store.Keyed) bool { return k.Enrichment != (intel.Enrichment{}) }
+
+// mergeRowsSQL merges n records into indicators; plain records have no
+// enrichment, and no parameters for it.
+func mergeRowsSQL(n int, plain bool) string {
+	row := "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), "
+	if plain {
+		row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', '', NULL), "
+	}
 	return "INSERT INTO indicators (" + columns + ") VALUES " +
-		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", n), ", ") +
+		strings.TrimSuffix(strings.Repeat(row, n), ", ") +
 		fmt.Sprintf(mergeSQL, "max(sightings, excluded.sightings)")
 }
 
-// appendRow appends the values of columns for r to args, with the JSON
-// of its families and sources from w.sets.
-func (w *writer) appendRow(args []any, r *intel.Record) []any {
-	var rdomain, enriched any
+// appendRow appends the values of columns for k to args (without the
+// enrichment when plain), with the JSON of its families and sources from
+// w.sets.
+func (w *writer) appendRow(args []any, k store.Keyed, plain bool) []any {
+	r := k.Record
+	var rdomain any
 	if r.Kind == intel.KindDomain {
-		rdomain = store.ReverseDomain(r.Value)
-	}
-	if r.Enrichment != (intel.Enrichment{}) {
-		enriched = micros(r.LastSeen)
+		rdomain = k.Key
 	}
 	tlp, _ := store.TLPRank(r.TLP)
-	return append(args, string(r.Kind), r.Value, r.Port, rdomain, micros(r.FirstSeen), micros(r.LastSeen),
-		r.Sightings, w.sets.json(r.Families), r.Role, tlp, r.Confidence, w.sets.json(r.Sources),
-		r.ASN, r.ISP, r.Country, enriched)
+	args = append(args, string(r.Kind), r.Value, r.Port, rdomain, micros(r.FirstSeen), micros(r.LastSeen),
+		r.Sightings, w.sets.json(r.Families), r.Role, tlp, r.Confidence, w.sets.json(r.Sources))
+	if plain {
+		return args
+	}
+	var enrichedAt any
+	if enriched(k) {
+		enrichedAt = micros(r.LastSeen)
+	}
+	return append(args, r.ASN, r.ISP, r.Country, enrichedAt)
 }
 
 // setCache remembers the JSON of the sets (families, sources) last seen:
@@ -198,7 +268,8 @@ func (w *writer) upsertSighting(ctx context.Context, r intel.Record) (int64, err
 		return 0, err
 	}
 	var id int64
-	if err := st.QueryRowContext(ctx, w.appendRow(nil, &r)...).Scan(&id); err != nil {
+	k := store.Keyed{Record: &r, Key: store.KeyValue(r.Kind, r.Value)}
+	if err := st.QueryRowContext(ctx, w.appendRow(nil, k, false)...).Scan(&id); err != nil {
 		return 0, fmt.Errorf("store: %s %q: %w", r.Kind, r.Value, err)
 	}
 	return id, nil
@@ -288,11 +359,11 @@ func (w *writer) AddEnrichment(ctx context.Context, ind intel.Indicator, e store
 	if err := w.merge(ctx); err != nil {
 		return err
 	}
-	st, err := w.stmt(ctx, &w.indByKey, `SELECT id FROM indicators WHERE kind = ? AND value = ? ORDER BY port`)
+	st, err := w.stmt(ctx, &w.indByKey, `SELECT id FROM indicators WHERE kind = ? AND `+keyExpr+` = ? ORDER BY port`)
 	if err != nil {
 		return err
 	}
-	rows, err := st.QueryContext(ctx, string(ind.Kind), ind.Value)
+	rows, err := st.QueryContext(ctx, string(ind.Kind), store.KeyValue(ind.Kind, ind.Value))
 	if err != nil {
 		return fmt.Errorf("store: %w", err)
 	}

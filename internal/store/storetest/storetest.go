@@ -31,6 +31,7 @@ func Run(t *testing.T, open Opener) {
 		{"InvalidSighting", testInvalidSighting},
 		{"RecordMerge", testRecordMerge},
 		{"InvalidRecord", testInvalidRecord},
+		{"BulkMerge", testBulkMerge},
 		{"BadRowRollsBack", testBadRowRollsBack},
 		{"ErrorRollsBack", testErrorRollsBack},
 		{"Search", testSearch},
