@@ -313,3 +313,32 @@ func RetryAt(h http.Header, now time.Time) time.Time {
 	}
 	return time.Time{}
 }
+
+// InstanceURL checks the address of an instance or API, read from the
+// environment variable env: an http(s) URL with a host and nothing after
+// the path. example shows the expected form in the error.
+func InstanceURL(env, raw, example string) (*url.URL, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return nil, fmt.Errorf("%s is not set", env)
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("%s must be the instance's address, like %s", env, example)
+	}
+	return u, nil
+}
+
+// Choice returns v, or def when v is empty, and an error naming env unless
+// it is one of choices.
+func Choice(env, v, def string, choices []string) (string, error) {
+	if v == "" {
+		v = def
+	}
+	for _, c := range choices {
+		if v == c {
+			return v, nil
+		}
+	}
+	return "", fmt.Errorf("%s is %q; want one of %s", env, v, strings.Join(choices, ", "))
+}

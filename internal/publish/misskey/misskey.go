@@ -67,22 +67,16 @@ var _ publish.Adapter = (*Client)(nil)
 // New checks cfg and returns a client; a nil client means
 // http.DefaultClient.
 func New(cfg Config, client *http.Client) (*Client, error) {
-	if strings.TrimSpace(cfg.URL) == "" {
-		return nil, fmt.Errorf("%s is not set", EnvURL)
-	}
-	u, err := url.Parse(strings.TrimSpace(cfg.URL))
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("%s must be the instance's address, like https://misskey.io", EnvURL)
+	u, err := publish.InstanceURL(EnvURL, cfg.URL, "https://misskey.io")
+	if err != nil {
+		return nil, err
 	}
 	if !cfg.Token.IsSet() {
 		return nil, fmt.Errorf("%s is not set", EnvToken)
 	}
-	vis := cfg.Visibility
-	if vis == "" {
-		vis = "public"
-	}
-	if !contains(Visibilities, vis) {
-		return nil, fmt.Errorf("%s is %q; want one of %s", EnvVisibility, vis, strings.Join(Visibilities, ", "))
+	vis, err := publish.Choice(EnvVisibility, cfg.Visibility, "public", Visibilities)
+	if err != nil {
+		return nil, err
 	}
 	if client == nil {
 		client = http.DefaultClient
@@ -322,14 +316,4 @@ func (c *Client) hint(ae *publish.APIError, op string) {
 	case http.StatusRequestEntityTooLarge:
 		ae.Hint = "the image is larger than the instance accepts"
 	}
-}
-
-// contains reports whether list holds s.
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
