@@ -39,11 +39,7 @@ func (s *scanner) cjkFilename(a, b int) bool {
 		}
 		st -= w
 	}
-	s.rbuf, s.pos, s.rebaseFrom = s.rbuf[:0], s.pos[:0], 0
-	var changed bool
-	s.rbuf, s.pos, changed = intel.AppendRefang(s.rbuf, s.pos, seg[st:b], intel.RefangOptions{})
-	s.rebase(st)
-	s.defanged = changed
+	s.defanged = s.refang(st, b)
 	return s.tryFilename(0, len(s.rbuf))
 }
 
@@ -106,9 +102,7 @@ func (s *scanner) cjkDomain(a, b int) bool {
 	}
 	_, b = trimToken(seg, k, b)
 	before := s.emitted
-	s.rbuf, s.pos, s.rebaseFrom = s.rbuf[:0], s.pos[:0], 0
-	s.rbuf, s.pos, _ = intel.AppendRefang(s.rbuf, s.pos, seg[k:b], intel.RefangOptions{})
-	s.rebase(k)
+	s.refang(k, b)
 	// Full-width and ideographic dots between a CJK label and the next one.
 	w := 0
 	for r := 0; r < len(s.rbuf); r++ {

@@ -68,7 +68,10 @@ type Extractor struct {
 	opts  Options
 	lists []*Warninglist
 	index *listIndex // over lists
-	refs  *listIndex // over the built-in reference lists
+	// refs indexes the built-in reference lists (social, sandbox, vendor
+	// sites). It decides whether the hashes in a link are sample hashes,
+	// so it ignores Options.NoBuiltin.
+	refs *listIndex
 }
 
 // New returns an Extractor.
@@ -90,6 +93,7 @@ func New(opts Options) *Extractor {
 // order. It stops at the first error fn returns, or the first read error.
 func (e *Extractor) Extract(r io.Reader, fn func(Match) error) error {
 	s := newScanner(e, fn)
+	defer s.release()
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
 	buf := (*bp)[:0]
@@ -151,6 +155,7 @@ func cutPoint(buf []byte) int {
 // copy it.
 func (e *Extractor) ExtractBytes(doc []byte, fn func(Match) error) error {
 	s := newScanner(e, fn)
+	defer s.release()
 	var base int64
 	for len(doc) > 0 {
 		cut := len(doc)
@@ -176,10 +181,8 @@ func (e *Extractor) ExtractString(s string) []Match {
 	return out
 }
 
-// warnings returns the names of the lists that match ind, skipping
-// reference lists when the author defanged the value.
-func (e *Extractor) warnings(ind intel.Indicator, defanged bool) []string {
-	hits := e.index.match(ind, defanged)
+// names returns the names of the lists hits.
+func (e *Extractor) names(hits []int) []string {
 	if len(hits) == 0 {
 		return nil
 	}
@@ -188,11 +191,4 @@ func (e *Extractor) warnings(ind intel.Indicator, defanged bool) []string {
 		names[i] = e.lists[h].Name
 	}
 	return names
-}
-
-// isReference reports whether one of the built-in reference warninglists
-// (social, sandbox, vendor sites) matches ind. It decides whether the
-// hashes in a link are sample hashes, so it ignores Options.NoBuiltin.
-func (e *Extractor) isReference(ind intel.Indicator) bool {
-	return len(e.refs.match(ind, false)) > 0
 }

@@ -13,6 +13,16 @@ func newFingerprints(max int) fingerprints {
 	return fingerprints{slots: make([]uint64, 1024), max: max}
 }
 
+// reset empties f for a new document, keeping a small table.
+func (f *fingerprints) reset(max int) {
+	if len(f.slots) > 1<<14 {
+		*f = newFingerprints(max)
+		return
+	}
+	clear(f.slots)
+	f.n, f.max = 0, max
+}
+
 // add inserts h and reports whether it was not there before.
 func (f *fingerprints) add(h uint64) bool {
 	if h == 0 {

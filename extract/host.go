@@ -28,11 +28,11 @@ func (s *scanner) tryHost(i, j int) bool {
 		return s.tryBracketIPv6(i, j)
 	}
 	slash := j
-	for k := i; k < j; k++ {
-		if r[k] == '/' || r[k] == '\\' {
-			slash = k
-			break
-		}
+	if k := bytes.IndexByte(r[i:j], '/'); k >= 0 {
+		slash = i + k
+	}
+	if k := bytes.IndexByte(r[i:slash], '\\'); k >= 0 {
+		slash = i + k
 	}
 	hp := r[i:slash]
 	if bytes.IndexByte(hp, '=') >= 0 {
@@ -102,19 +102,21 @@ func (s *scanner) tryHost(i, j int) bool {
 		return true
 	}
 	if len(path) > 1 && path[0] == '/' {
-		ind, err := intel.NewRefanged(intel.KindURL, "http://"+string(r[i:j]))
-		if err != nil {
+		s.tmp = append(append(s.tmp[:0], "http://"...), r[i:j]...)
+		ind, ok := s.canon(intel.KindURL, s.tmp)
+		if !ok {
 			return s.tryPathFilename(slash, j)
 		}
 		a, b := s.span(i, j)
-		s.emit(ind, 0, a, b, s.wasDefanged(i, j))
-		if s.e.isReference(ind) {
+		host := hostOf(ind)
+		s.emitHost(ind, host, 0, a, b, s.wasDefanged(i, j))
+		if s.e.refs.anyHost(ind, host) {
 			s.hashesIn(slash, j)
 		}
 		return true
 	}
-	ind, err := intel.NewRefanged(intel.KindDomain, string(host))
-	if err != nil {
+	ind, ok := s.canon(intel.KindDomain, host)
+	if !ok {
 		return false
 	}
 	a, b := s.span(i, i+len(host))
@@ -283,17 +285,23 @@ func allUpperOrDigit(b []byte) bool {
 // starts at r[i] names a version ("version 1.2.3.4", "ver. 1.2.3.4",
 // "v1.2.3.4", "バージョン1.2.3.4").
 func (s *scanner) versionContext(i int) bool {
-	a := int(s.pos[i])
+	a := s.at(i)
 	seg := s.seg
 	k := a
 	for k > 0 && (seg[k-1] == ' ' || seg[k-1] == ':' || seg[k-1] == '\t' || seg[k-1] == '(') {
 		k--
 	}
+	// Each word ends in one of these bytes ("ン" in B3, "版" in 88), and
+	// only that byte lowers to it.
+	if k == 0 || !versionEnd[seg[k-1]] {
+		return false
+	}
 	lo := k - 24
 	if lo < 0 {
 		lo = 0
 	}
-	before := bytes.ToLower(seg[lo:k])
+	var buf [3 * 24]byte
+	before := appendLower(buf[:0], seg[lo:k])
 	for _, w := range [...]string{"version", "ver.", "ver", "v", "build", "release", "firmware", "bios", "バージョン", "版"} {
 		if bytes.HasSuffix(before, []byte(w)) {
 			// The word must start at a word boundary.
@@ -305,6 +313,15 @@ func (s *scanner) versionContext(i int) bool {
 	}
 	return false
 }
+
+// versionEnd marks the last bytes of the words versionContext looks for,
+// in either case.
+var versionEnd = func() (t [256]bool) {
+	for _, c := range []byte("nNrRvVdDeEsS.\xB3\x88") {
+		t[c] = true
+	}
+	return t
+}()
 
 // codeReceivers are names that, before a dot, make "self.info" or
 // "config.app" a line of code rather than a domain.

@@ -12,13 +12,24 @@ func (s *scanner) recognize() {
 	s.piece(0, len(s.rbuf), 0)
 }
 
+// at returns the offset in the segment of r[i].
+func (s *scanner) at(i int) int {
+	if s.ident {
+		return s.posBase + i
+	}
+	return s.posBase + int(s.pos[i])
+}
+
 // span maps r[i:j] back to a span of the segment.
 func (s *scanner) span(i, j int) (int, int) {
-	return int(s.pos[i]), int(s.pos[j])
+	return s.at(i), s.at(j)
 }
 
 // wasDefanged reports whether r[i:j] differs from the text it came from.
 func (s *scanner) wasDefanged(i, j int) bool {
+	if s.ident {
+		return false
+	}
 	a, b := s.span(i, j)
 	return !bytes.Equal(s.seg[a:b], s.rbuf[i:j])
 }
@@ -34,14 +45,18 @@ const maxDepth = 8
 // piece recognizes r[i:j]: as a whole first, then split at separators.
 func (s *scanner) piece(i, j, depth int) {
 	r := s.rbuf
-	for i < j && (r[i] == '.' || r[i] == '-' || r[i] == '\\' || r[i] == '/' || r[i] == '?' || r[i] == '^' || r[i] == '$' || (r[i] == '(' || r[i] == '[') && bytes.IndexByte(r[i:j], closing(r[i])) < 0) {
+	for i < j && (pieceLead[r[i]] || (r[i] == '(' || r[i] == '[') && bytes.IndexByte(r[i:j], closing(r[i])) < 0) {
 		i++ // a leading bracket without its partner
 	}
-	for j > i && (r[j-1] == '.' || r[j-1] == ':' || r[j-1] == '=' || r[j-1] == '$' || r[j-1] == '?' || r[j-1] == '^' || r[j-1] == ';') {
+	for j > i && pieceTrail[r[j-1]] {
 		j--
 	}
 	j = balance(r, i, j)
 	if j-i < 3 {
+		return
+	}
+	if intel.HashKind(j-i) != "" && allHex(r[i:j]) {
+		s.tryHash(i, j) // a hash and nothing else: no scheme, '@', dot or slash
 		return
 	}
 	if s.tryURL(i, j, depth) || s.tryEmail(i, j, depth) || s.tryHost(i, j) ||
@@ -74,9 +89,24 @@ func closing(open byte) byte {
 	return '}'
 }
 
-func isSeparator(c byte) bool {
-	return c == ':' || c == '=' || c == ';' || c == '(' || c == ')' || c == '[' || c == ']' || c == '{' || c == '}' || c == '\'' || c == '!' || c == '*'
+func isSeparator(c byte) bool { return separators[c] }
+
+// byteSet returns the set of the bytes of s.
+func byteSet(s string) (t [256]bool) {
+	for i := 0; i < len(s); i++ {
+		t[s[i]] = true
+	}
+	return t
 }
+
+var (
+	// pieceLead and pieceTrail are the bytes piece drops at the start and
+	// the end of a piece.
+	pieceLead  = byteSet(".-\\/?^$")
+	pieceTrail = byteSet(".:=$?^;")
+	// separators are the bytes piece splits a piece at.
+	separators = byteSet(":=;()[]{}'!*")
+)
 
 // knownSchemes are the URL schemes the extractor reports.
 var knownSchemes = map[string]bool{
@@ -110,13 +140,14 @@ func (s *scanner) tryURL(i, j, depth int) bool {
 		j = k + semi // "http://a/;http://b": two URLs
 	}
 	j = balance(r, ss, j)
-	ind, err := intel.NewRefanged(intel.KindURL, string(r[ss:j]))
-	if err != nil {
+	ind, ok := s.canon(intel.KindURL, r[ss:j])
+	if !ok {
 		return true // a scheme with a bad host: nothing else to find here
 	}
 	a, b := s.span(ss, j)
-	s.emit(ind, 0, a, b, s.wasDefanged(ss, j))
-	if s.e.isReference(ind) {
+	host := hostOf(ind)
+	s.emitHost(ind, host, 0, a, b, s.wasDefanged(ss, j))
+	if s.e.refs.anyHost(ind, host) {
 		s.hashesIn(k+3, j)
 	}
 	if ss-i > 4 && depth < maxDepth {
@@ -177,13 +208,23 @@ func (s *scanner) hashesIn(i, j int) {
 // notASampleID reports whether the path before a hex string says it names
 // something other than a sample (a VirusTotal collection or graph).
 func notASampleID(before []byte) bool {
-	b := bytes.ToLower(before)
+	var buf [128]byte
+	b := appendLower(buf[:0], before)
 	for _, w := range [...]string{"collection/", "collections/", "graph/", "graphs/", "user/", "search/"} {
 		if bytes.HasSuffix(b, []byte(w)) {
 			return true
 		}
 	}
 	return false
+}
+
+func allHex(b []byte) bool {
+	for _, c := range b {
+		if class[c]&cHex == 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func isHexByte(c byte) bool {
@@ -219,7 +260,7 @@ func (s *scanner) tryEmail(i, j, depth int) bool {
 		ls++
 	}
 	if ls < at && de > at+1 {
-		if ind, err := intel.NewRefanged(intel.KindEmail, string(r[ls:de])); err == nil {
+		if ind, ok := s.canon(intel.KindEmail, r[ls:de]); ok {
 			a, b := s.span(ls, de)
 			s.emit(ind, 0, a, b, s.wasDefanged(ls, de))
 			return true

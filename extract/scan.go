@@ -66,45 +66,131 @@ func tokenize(seg []byte, toks []token) []token {
 	n := len(seg)
 	i := 0
 	for i < n {
-		// Skip delimiters.
-		for i < n {
-			k := class[seg[i]]
-			if k&cDelim != 0 {
-				i++
-				continue
-			}
-			if k&cHigh != 0 {
-				if w := delimRune(seg, i); w > 0 {
-					i += w
-					continue
-				}
-			}
-			break
-		}
-		if i >= n {
-			break
-		}
-		start := i
+		var start int
 		var mask uint16
-		for i < n {
-			k := class[seg[i]]
-			if k&(cDelim|cHigh) != 0 {
-				if k&cDelim != 0 || delimRune(seg, i) > 0 {
-					break
-				}
-				i += runeLen(seg, i)
-				mask |= cHigh
-				continue
-			}
-			mask |= k
-			i++
-			if i-start >= maxToken {
+		var open bool
+		i, toks, start, mask, open = asciiTokens(seg, i, toks)
+		if !open {
+			if i >= n {
 				break
 			}
+			start = i // a token that starts with a non-ASCII letter
 		}
+		i, mask = tokenEnd(seg, start, i, mask)
 		toks = append(toks, token{start, i, mask})
 	}
 	return toks
+}
+
+// asciiTokens appends the tokens of the ASCII text at seg[i:], up to the
+// first non-ASCII byte or the end of seg, and returns where it stopped. When
+// it stops inside a token, it does not append it but returns open and the
+// token's start and the classes of its bytes so far.
+func asciiTokens(seg []byte, i int, toks []token) (int, []token, int, uint16, bool) {
+	for i < len(seg) {
+		k := class[seg[i]]
+		if k&cDelim != 0 {
+			i++
+			continue
+		}
+		if k&cHigh != 0 {
+			// CJK text and other delimiters, or the start of a token.
+			if w := skipHigh(seg, i); w > 0 {
+				i += w
+				continue
+			}
+			return i, toks, 0, 0, false
+		}
+		start := i
+		t := seg[i:min(len(seg), i+maxToken)]
+		mask := k
+		j := 1
+		for j < len(t) {
+			if k = class[t[j]]; k&(cDelim|cHigh) != 0 {
+				break
+			}
+			mask |= k
+			j++
+		}
+		i += j
+		if j < len(t) && k&cHigh != 0 {
+			return i, toks, start, mask, true
+		}
+		toks = append(toks, token{start, i, mask})
+	}
+	return i, toks, 0, 0, false
+}
+
+// tokenEnd returns the end of the token that starts at seg[start], given
+// that seg[start:i] are ASCII bytes of the token whose classes OR to mask
+// and seg[i] is a non-ASCII byte, and the OR of the classes of all the
+// token's bytes. A token is cut after the ASCII byte that makes it maxToken
+// bytes or longer.
+func tokenEnd(seg []byte, start, i int, mask uint16) (int, uint16) {
+	lim := start + maxToken
+	for {
+		if i >= len(seg) || class[seg[i]]&cDelim != 0 || delimRune(seg, i) > 0 {
+			return i, mask
+		}
+		i += runeLen(seg, i)
+		mask |= cHigh
+		if i >= lim {
+			// Past the limit after a multi-byte rune: one more ASCII byte
+			// ends the token.
+			if i < len(seg) {
+				if k := class[seg[i]]; k&(cDelim|cHigh) == 0 {
+					return i + 1, mask | k
+				}
+			}
+			continue
+		}
+		r, m := asciiRun(seg[i:min(len(seg), lim)])
+		i += r
+		mask |= m
+		if i == lim {
+			return i, mask
+		}
+	}
+}
+
+// skipHigh returns how many bytes of non-ASCII delimiters start at seg[i]
+// (a non-ASCII byte), or 0 when a token starts there.
+func skipHigh(seg []byte, i int) int {
+	if c := seg[i]; c >= 0xE3 && c <= 0xE9 {
+		if w := cjkRun(seg[i:]); w > 0 {
+			return w
+		}
+	}
+	return delimRune(seg, i)
+}
+
+// cjkRun returns the length of the run of three-byte characters
+// U+3000..U+9FFF but "。" (kana, ideographs, CJK punctuation: delimiters) at
+// the start of b.
+func cjkRun(b []byte) int {
+	i := 0
+	for i+2 < len(b) {
+		c, c1, c2 := b[i], b[i+1], b[i+2]
+		if c < 0xE3 || c > 0xE9 || c1&0xC0 != 0x80 || c2&0xC0 != 0x80 || c == 0xE3 && c1 == 0x80 && c2 == 0x82 {
+			break
+		}
+		i += 3
+	}
+	return i
+}
+
+// asciiRun returns the length of the run of ASCII bytes kept in a token at
+// the start of b, and the OR of their classes.
+func asciiRun(b []byte) (int, uint16) {
+	var mask uint16
+	for i, c := range b {
+		k := class[c]
+		if k&(cDelim|cHigh) != 0 {
+			return i, mask
+		}
+		mask |= k
+	}
+	return len(b), mask
 }
 
 // runeLen returns the length of the UTF-8 sequence at seg[i] (1 when invalid).
@@ -241,6 +327,27 @@ func equalFold(b []byte, s string) bool {
 		}
 	}
 	return true
+}
+
+// appendLower appends b in lower case to dst, rune by rune as
+// bytes.ToLower does (invalid UTF-8 becomes U+FFFD), so that a caller with
+// a buffer on its stack does not allocate.
+func appendLower(dst, b []byte) []byte {
+	for i := 0; i < len(b); {
+		if c := b[i]; c < utf8.RuneSelf {
+			dst = append(dst, lowerByte(c))
+			i++
+			continue
+		} else if c >= 0xE3 && c <= 0xE9 && i+2 < len(b) && b[i+1]&0xC0 == 0x80 && b[i+2]&0xC0 == 0x80 {
+			dst = append(dst, c, b[i+1], b[i+2]) // U+3000..U+9FFF: kana, ideographs, no case
+			i += 3
+			continue
+		}
+		r, w := utf8.DecodeRune(b[i:])
+		dst = utf8.AppendRune(dst, unicode.ToLower(r))
+		i += w
+	}
+	return dst
 }
 
 func lastRune(b []byte) (rune, int) { return utf8.DecodeLastRune(b) }

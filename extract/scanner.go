@@ -3,6 +3,8 @@ package extract
 import (
 	"bytes"
 	"hash/maphash"
+	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -18,35 +20,68 @@ type scanner struct {
 	seed maphash.Seed
 
 	toks []token
+	hot  []int32 // indices of the tokens to look at (hotTokens)
 	seg  []byte
 	base int64
 
-	// Refang buffers, reused across candidates.
+	// rbuf is the refanged candidate: buf, or a part of seg when refanging
+	// changes nothing (ident).
 	rbuf []byte
-	pos  []int32 // pos[i]: offset in seg of rbuf[i]; one extra final entry
+	buf  []byte  // refang buffer, reused across candidates
+	pos  []int32 // pos[i]: offset in seg of rbuf[i], less posBase; one extra final entry
+	// posBase is the offset in seg of the text passed to AppendRefang.
+	posBase int
+	// ident is set when rbuf is seg[posBase:…] itself, and pos unused.
+	ident bool
 	// rebaseFrom is the index in pos from which offsets are still relative
-	// to the text passed to AppendRefang.
+	// to the text passed to AppendRefang (in joins).
 	rebaseFrom int
 	defanged   bool
-	emitted    int // matches reported so far
+	emitted    int    // matches reported so far
+	hits       []int  // warninglists that match, reused
+	tmp        []byte // scratch
 }
 
 func newScanner(e *Extractor, fn func(Match) error) *scanner {
-	return &scanner{e: e, fn: fn, seed: maphash.MakeSeed(), seen: newFingerprints(e.opts.MaxDistinct),
-		rbuf: make([]byte, 0, 256), pos: make([]int32, 0, 257)}
+	s := scannerPool.Get().(*scanner)
+	s.e, s.fn, s.err, s.seed, s.emitted = e, fn, nil, maphash.MakeSeed(), 0
+	s.seen.reset(e.opts.MaxDistinct)
+	return s
 }
+
+// release returns s to the pool, with its buffers but without references to
+// the input or the caller.
+func (s *scanner) release() {
+	s.e, s.fn, s.seg, s.rbuf = nil, nil, nil, nil
+	scannerPool.Put(s)
+}
+
+// scannerPool keeps scanners with their buffers (tokens, refang buffers,
+// fingerprints), so that extracting from a short text allocates little.
+var scannerPool = sync.Pool{New: func() any {
+	return &scanner{seen: newFingerprints(0), buf: make([]byte, 0, 256), pos: make([]int32, 0, 257)}
+}}
 
 // segment extracts from one segment of the input, which starts at offset
 // base of the stream.
 func (s *scanner) segment(seg []byte, base int64) error {
 	s.seg, s.base = seg, base
 	s.toks = tokenize(seg, s.toks[:0])
+	s.hot = hotTokens(seg, s.toks, s.hot[:0])
 	toks := s.toks
-	for i := 0; i < len(toks); i++ {
-		if n := s.join(i); n > 0 {
-			i += n - 1
-		} else if interesting(seg, toks[i]) {
-			s.candidate(toks[i].start, toks[i].end)
+	next := 0 // tokens before next are part of a join
+	for _, h := range s.hot {
+		i := int(h >> hotShift)
+		if i < next {
+			continue
+		}
+		joined := 0
+		if h&hotJoin != 0 {
+			joined = s.join(i)
+			next = i + joined
+		}
+		if joined == 0 && h&hotCandidate != 0 {
+			s.candidate(toks[i])
 		}
 		if s.err != nil {
 			return s.err
@@ -54,6 +89,69 @@ func (s *scanner) segment(seg []byte, base int64) error {
 	}
 	return nil
 }
+
+// A hot token is its index (shifted by hotShift) and what to try on it.
+const (
+	hotJoin      = 1 << iota // a join may start at it ("ASN 63949", "evil dot com")
+	hotCandidate             // interesting
+	hotShift     = iota
+)
+
+// hotTokens appends to hot, in order, the tokens at which a join may start
+// (by cheap tests, a superset) and the interesting ones: the scanner skips
+// every other token, an ordinary word.
+func hotTokens(seg []byte, toks []token, hot []int32) []int32 {
+	for i := range toks {
+		t := &toks[i]
+		n, c := t.end-t.start, seg[t.start]
+		// Most words fail these tests at once.
+		plain := t.mask&(cHigh|cBracket|cAt|cEq|cDot|cColon) == 0 && n < 32 && !(t.start > 0 && wideDotLast[seg[t.start-1]])
+		if plain && !hotFirst[c] {
+			continue
+		}
+		var h int32
+		if n <= 5 && joinerStart[c] && i > 0 {
+			if j, _ := joiner(seg[t.start:t.end]); j != 0 {
+				// A join may start at the token before.
+				if k := len(hot) - 1; k >= 0 && hot[k]>>hotShift == int32(i-1) {
+					hot[k] |= hotJoin
+				} else {
+					hot = append(hot, int32(i-1)<<hotShift|hotJoin)
+				}
+			}
+		}
+		// "ASN", "asn:", "AS" before a number.
+		if (c == 'A' || c == 'a') && ((n == 3 || n == 4 && seg[t.start+3] == ':') && equalFold(seg[t.start:t.start+3], "asn") ||
+			n == 2 && seg[t.start+1] == 'S') {
+			h |= hotJoin
+		}
+		// A plain word is interesting only by the rules for ASNs, CVE ids
+		// and leading junk: not "and", "data".
+		if (!plain || c == 'A' || c == 'C' || c == 'c' || isLeadingJunk(c)) && interesting(seg, *t) {
+			h |= hotCandidate
+		}
+		if h != 0 {
+			hot = append(hot, int32(i)<<hotShift|h)
+		}
+	}
+	return hot
+}
+
+// hotFirst marks the first bytes of the words that hotTokens may mark
+// though they have no dot, colon, at sign, bracket, '=' or non-ASCII byte:
+// "AS63949", "ASN", "asn:", "CVE-…", "dot", "at", and the leading junk that
+// interesting skips. wideDotLast marks the last bytes of the full-width and
+// ideographic dots (．。｡), which interesting looks for before a word.
+var hotFirst, wideDotLast = func() (first, last [256]bool) {
+	for _, c := range []byte("AaCcDd") {
+		first[c] = true
+	}
+	for c := 0; c < 256; c++ {
+		first[c] = first[c] || isLeadingJunk(byte(c))
+	}
+	last[0x8E], last[0x82], last[0xA1] = true, true, true
+	return first, last
+}()
 
 // interesting is the cheap test that keeps ordinary words away from the
 // recognizer: a word followed by sentence punctuation ("end.", "C2:") is
@@ -70,25 +168,59 @@ func interesting(seg []byte, t token) bool {
 	for a < b && isLeadingJunk(seg[a]) {
 		a++
 	}
+	if t.mask&(cDot|cColon) != 0 {
+		if a > t.start && seg[a-1] == '.' && t.start > 0 && seg[t.start-1] >= 0x80 {
+			return true // perhaps "請求書" + ".docx"
+		}
+		if wideDotAt(seg, t.start-3) {
+			return true // perhaps "セキュリティ更新" + "．" + "net"
+		}
+		// Only dots and colons: ignore them at the ends ("end.", "C2:").
+		e := b
+		for e > a && (seg[e-1] == '.' || seg[e-1] == ':') {
+			e--
+		}
+		for k := a; k < e; k++ {
+			if c := seg[k]; c == '.' || c == ':' {
+				return true
+			}
+		}
+	} else if wideDotAt(seg, t.start-3) {
+		return true
+	}
+	// No dot, colon, at sign, bracket or '=' inside: the token can only
+	// hold a hash, a CVE id or an ASN (AS63949, CVE-2023-1234). Words that
+	// start with "AS", "C" or "c" are looked at closer; those glued to
+	// non-ASCII text before them go to the CJK rules.
 	if b-a >= 3 && (seg[a] == 'A' && seg[a+1] == 'S' || seg[a] == 'C' || seg[a] == 'c') {
-		return true // AS63949, CVE-2023-1234
+		return t.start > 0 && seg[t.start-1] >= 0x80 || hashCVEOrASN(seg[a:b])
 	}
-	if t.mask&(cDot|cColon) == 0 {
-		return wideDotAt(seg, t.start-3)
-	}
-	if a > t.start && seg[a-1] == '.' && t.start > 0 && seg[t.start-1] >= 0x80 {
-		return true // perhaps "請求書" + ".docx"
-	}
-	if wideDotAt(seg, t.start-3) {
-		return true // perhaps "セキュリティ更新" + "．" + "net"
-	}
-	// Only dots and colons: ignore them at the ends ("end.", "C2:").
-	for b > a && (seg[b-1] == '.' || seg[b-1] == ':') {
-		b--
-	}
-	for k := a; k < b; k++ {
-		if c := seg[k]; c == '.' || c == ':' {
-			return true
+	return false
+}
+
+// hashCVEOrASN reports whether b may hold a hash (a run of 32 hex digits),
+// a CVE id ("cve-" in any case) or an ASN ("AS" before "N" or a digit): the
+// only indicators a token without dots, colons, at signs, brackets, '='
+// and non-ASCII bytes can hold.
+func hashCVEOrASN(b []byte) bool {
+	run := 0
+	for k, c := range b {
+		if class[c]&cHex != 0 {
+			if run++; run >= 32 {
+				return true
+			}
+			continue
+		}
+		run = 0
+		switch c {
+		case '-':
+			if k >= 3 && equalFold(b[k-3:k], "cve") {
+				return true
+			}
+		case 'S':
+			if k >= 1 && b[k-1] == 'A' && k+1 < len(b) && (b[k+1] == 'N' || b[k+1] >= '0' && b[k+1] <= '9') {
+				return true
+			}
 		}
 	}
 	return false
@@ -195,8 +327,10 @@ func joinable(b []byte) bool {
 	if hostish(b) {
 		return true
 	}
+	var buf [256]byte
+	lb := appendLower(buf[:0], b)
 	for _, at := range [...]string{"[@]", "(@)", "{@}", "[at]", "(at)", "{at}", "@"} {
-		if k := bytes.Index(bytes.ToLower(b), []byte(at)); k > 0 {
+		if k := bytes.Index(lb, []byte(at)); k > 0 {
 			return hostish(b[k+len(at):]) && hostish(bytes.TrimLeft(b[:k], "([{"))
 		}
 	}
@@ -271,7 +405,7 @@ func (s *scanner) join(i int) int {
 	}
 	// A bare " at " only counts when the domain is written with " dot "
 	// too ("user at evil dot com"); "look at evil[.]com" is prose.
-	s.rbuf, s.pos = s.rbuf[:0], s.pos[:0]
+	s.buf, s.pos, s.posBase, s.ident = s.buf[:0], s.pos[:0], 0, false
 	s.defanged = true
 	for k := i; k <= end; k++ {
 		t := toks[k]
@@ -280,7 +414,7 @@ func (s *scanner) join(i int) int {
 			if jj == '@' && bb && !hasDotWord {
 				return 0
 			}
-			s.rbuf = append(s.rbuf, jj)
+			s.buf = append(s.buf, jj)
 			s.pos = append(s.pos, int32(t.start))
 			continue
 		}
@@ -292,12 +426,13 @@ func (s *scanner) join(i int) int {
 			_, b = trimToken(seg, a, b)
 		}
 		s.rebaseFrom = len(s.pos)
-		s.rbuf, s.pos, _ = intel.AppendRefang(s.rbuf, s.pos, seg[a:b], intel.RefangOptions{})
+		s.buf, s.pos, _ = intel.AppendRefang(s.buf, s.pos, seg[a:b], intel.RefangOptions{})
 		s.pos = s.pos[:len(s.pos)-1] // drop the final entry; one is added below
 		s.rebase(a)
 	}
 	_, last := trimToken(seg, toks[end].start, toks[end].end)
 	s.pos = append(s.pos, int32(last))
+	s.rbuf = s.buf
 	s.recognize()
 	return end - i + 1
 }
@@ -402,8 +537,8 @@ func count(b []byte, c byte) int {
 }
 
 // candidate refangs and recognizes the token seg[a:b].
-func (s *scanner) candidate(a, b int) {
-	seg := s.seg
+func (s *scanner) candidate(t token) {
+	seg, a, b := s.seg, t.start, t.end
 	// A file name glued to CJK text: "請求書.docx".
 	if a > 0 && seg[a-1] >= 0x80 && (s.cjkFilename(a, b) || s.cjkDomain(a, b)) {
 		return
@@ -416,13 +551,50 @@ func (s *scanner) candidate(a, b int) {
 	if a >= b {
 		return
 	}
-	s.rbuf, s.pos = s.rbuf[:0], s.pos[:0]
-	s.rebaseFrom = 0
-	var changed bool
-	s.rbuf, s.pos, changed = intel.AppendRefang(s.rbuf, s.pos, seg[a:b], intel.RefangOptions{})
-	s.rebase(a)
-	s.defanged = changed
+	if t.mask&(cBracket|cHigh) == 0 && (t.mask&cSlash == 0 || bytes.IndexByte(seg[a:b], '\\') < 0) &&
+		(t.mask&cColon == 0 || !s.schemeDefanged(a, b)) {
+		// Nothing to refang: every defang has a bracket, a backslash, a
+		// non-ASCII byte or a defanged scheme before a colon.
+		s.rbuf, s.posBase, s.ident, s.defanged = seg[a:b], a, true, false
+		s.recognize()
+		return
+	}
+	s.defanged = s.refang(a, b)
 	s.recognize()
+}
+
+// schemeDefanged reports whether a defanged scheme ("hxxp:", "fxp:") may end
+// before a colon in seg[a:b]: it refangs the few bytes before each colon.
+func (s *scanner) schemeDefanged(a, b int) bool {
+	for k := a; k < b; k++ {
+		c := bytes.IndexByte(s.seg[k:b], ':')
+		if c < 0 {
+			return false
+		}
+		k += c
+		// The longest, "hxxps:", and the byte before it.
+		var changed bool
+		s.buf, _, changed = intel.AppendRefang(s.buf[:0], nil, s.seg[max(a, k-6):k+1], intel.RefangOptions{})
+		if changed {
+			return true
+		}
+	}
+	return false
+}
+
+// refang refangs seg[a:b] into rbuf and reports whether that changed it.
+func (s *scanner) refang(a, b int) bool {
+	var changed bool
+	s.buf, s.pos, changed = intel.AppendRefang(s.buf[:0], s.pos[:0], s.seg[a:b], intel.RefangOptions{})
+	s.rbuf, s.posBase, s.ident = s.buf, a, false
+	return changed
+}
+
+// canon returns the indicator of kind k for the refanged text b, and
+// whether it is valid.
+func (s *scanner) canon(k intel.Kind, b []byte) (intel.Indicator, bool) {
+	ind, err := intel.NewRefanged(k, string(b))
+	return ind, err == nil
 }
 
 // emitValue canonicalises and reports one indicator whose text is
@@ -436,6 +608,46 @@ func (s *scanner) emitValue(k intel.Kind, v string, port int, start, end int, de
 	return true
 }
 
+// stillDefanged reports whether ind, found in refanged text, would be
+// refanged again: refanging can leave a defang behind ("0[[.Z" becomes
+// "0[.Z"), and such a value is ambiguous (intel.Canonical rejects it). Only
+// URLs, e-mail addresses and file names can hold what it takes.
+func stillDefanged(ind intel.Indicator) bool {
+	if ind.Kind != intel.KindURL && ind.Kind != intel.KindFilename && ind.Kind != intel.KindEmail {
+		return false
+	}
+	v := ind.Value
+	// Every defang but a scheme has a bracket, a backslash or a non-ASCII
+	// byte; a scheme ends before a colon.
+	for i := 0; i < len(v); i++ {
+		if maybeDefang[v[i]] {
+			return intel.Refang(v) != v
+		}
+	}
+	for k := 0; k < len(v); k++ {
+		c := strings.IndexByte(v[k:], ':')
+		if c < 0 {
+			break
+		}
+		k += c
+		if w := v[max(0, k-6) : k+1]; intel.Refang(w) != w {
+			return intel.Refang(v) != v
+		}
+	}
+	return false
+}
+
+// maybeDefang marks the bytes every defang but a scheme contains one of.
+var maybeDefang = func() (t [256]bool) {
+	for _, c := range []byte("[](){}\\ ") {
+		t[c] = true
+	}
+	for c := 0x80; c < 256; c++ {
+		t[c] = true
+	}
+	return t
+}()
+
 // kindSalt separates equal values of different kinds in the fingerprint set.
 func kindSalt(k intel.Kind) uint64 {
 	var h uint64 = 14695981039346656037
@@ -446,25 +658,39 @@ func kindSalt(k intel.Kind) uint64 {
 }
 
 func (s *scanner) emit(ind intel.Indicator, port int, start, end int, defanged bool) {
-	if s.err != nil {
+	s.emitHost(ind, "", port, start, end, defanged)
+}
+
+// emitHost is emit for an indicator whose host (hostOf) is known, or "" if
+// not worked out yet.
+func (s *scanner) emitHost(ind intel.Indicator, host string, port int, start, end int, defanged bool) {
+	if s.err != nil || s.defanged && stillDefanged(ind) {
 		return
 	}
 	fp := maphash.String(s.seed, ind.Value) ^ kindSalt(ind.Kind) ^ uint64(port)*0x9E3779B97F4A7C15
 	if !s.seen.add(fp) {
 		return
 	}
-	warn := s.e.warnings(ind, defanged)
-	if len(warn) > 0 && !s.e.opts.KeepWarned {
+	if host == "" {
+		host = hostOf(ind)
+	}
+	s.hits = s.e.index.appendMatches(s.hits[:0], ind, host, defanged, !s.e.opts.KeepWarned)
+	if len(s.hits) > 0 && !s.e.opts.KeepWarned {
 		return
 	}
+	raw := s.seg[start:end]
 	m := Match{
 		Indicator:      ind,
 		Start:          s.base + int64(start),
 		End:            s.base + int64(end),
-		Raw:            string(s.seg[start:end]),
 		SourceDefanged: defanged,
 		Port:           port,
-		Warnings:       warn,
+		Warnings:       s.e.names(s.hits),
+	}
+	if string(raw) == ind.Value {
+		m.Raw = ind.Value // as written: no need for a copy
+	} else {
+		m.Raw = string(raw)
 	}
 	s.emitted++
 	s.err = s.fn(m)

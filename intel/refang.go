@@ -1,5 +1,7 @@
 package intel
 
+import "slices"
+
 // Refang undoes every defang style iocast knows in a single value, so that
 // "hxxp[:]//evil[.]com" becomes "http://evil.com". It handles:
 //
@@ -47,32 +49,12 @@ type text interface{ ~string | ~[]byte }
 func appendRefang[S text](dst []byte, pos []int32, src S, opts RefangOptions, onlyIfChanged bool) (out []byte, outPos []int32, changed bool) {
 	n := len(src)
 	from := 0 // src[from:i] is still to be copied
-	flush := func(i int) {
-		dst = append(dst, src[from:i]...)
-		if pos != nil {
-			for k := from; k < i; k++ {
-				pos = append(pos, int32(k))
-			}
+	for i := 0; ; {
+		i += ordinaryRun(src[i:])
+		if i >= n {
+			break
 		}
-	}
-	// replace emits rep for the w source bytes at i.
-	replace := func(i, w int, rep string) {
-		flush(i)
-		dst = append(dst, rep...)
-		if pos != nil {
-			for k := 0; k < len(rep); k++ {
-				pos = append(pos, int32(i))
-			}
-		}
-		from = i + w
-		changed = true
-	}
-	for i := 0; i < n; {
 		c := src[i]
-		if !refangSpecial[c] {
-			i++
-			continue
-		}
 		w, rep := 0, ""
 		switch c {
 		case '[', '(', '{':
@@ -87,8 +69,17 @@ func appendRefang[S text](dst []byte, pos []int32, src S, opts RefangOptions, on
 				w = 1
 			}
 		case '\\':
-			if i+1 < n && (src[i+1] == '.' || src[i+1] == '/' || src[i+1] == ':' || src[i+1] == '@') {
-				w, rep = 2, string(src[i+1])
+			if i+1 < n {
+				switch src[i+1] {
+				case '.':
+					w, rep = 2, "."
+				case '/':
+					w, rep = 2, "/"
+				case ':':
+					w, rep = 2, ":"
+				case '@':
+					w, rep = 2, "@"
+				}
 			}
 		case 'h', 'H', 'f', 'F':
 			w, rep = schemeDefang(src, i)
@@ -127,16 +118,50 @@ func appendRefang[S text](dst []byte, pos []int32, src S, opts RefangOptions, on
 			i++
 			continue
 		}
-		replace(i, w, rep)
+		// Emit rep for the w source bytes at i.
+		dst, pos = appendRun(dst, pos, src, from, i)
+		dst = append(dst, rep...)
+		if pos != nil {
+			for k := 0; k < len(rep); k++ {
+				pos = append(pos, int32(i))
+			}
+		}
+		from = i + w
+		changed = true
 		i += w
 	}
 	if changed || !onlyIfChanged {
-		flush(n)
+		dst, pos = appendRun(dst, pos, src, from, n)
 		if pos != nil {
 			pos = append(pos, int32(n))
 		}
 	}
 	return dst, pos, changed
+}
+
+// ordinaryRun returns how many bytes at the start of s cannot start a defang.
+func ordinaryRun[S text](s S) int {
+	for i := 0; i < len(s); i++ {
+		if refangSpecial[s[i]] {
+			return i
+		}
+	}
+	return len(s)
+}
+
+// appendRun appends src[from:to] to dst and, when pos is not nil, the
+// offsets of its bytes to pos.
+func appendRun[S text](dst []byte, pos []int32, src S, from, to int) ([]byte, []int32) {
+	dst = append(dst, src[from:to]...)
+	if pos != nil {
+		m := len(pos)
+		pos = slices.Grow(pos, to-from)[:m+to-from]
+		p := pos[m:]
+		for k := range p {
+			p[k] = int32(from + k)
+		}
+	}
+	return dst, pos
 }
 
 // refangSpecial marks the bytes at which a defang can start.
@@ -227,7 +252,7 @@ func bracketDefang[S text](src S, i int) (int, string) {
 	case hasFold(src, j, "at"):
 		rep, j = "@", j+2
 	case j < len(src) && (src[j] == '.' || src[j] == ':' || src[j] == '@' || src[j] == '/'):
-		rep, j = string(src[j]), j+1
+		rep, j = punct(src[j]), j+1
 		if rep == "/" && hasFold(src, j, "/") {
 			rep, j = "//", j+1
 		}
@@ -299,6 +324,20 @@ func schemeDefang[S text](src S, i int) (int, string) {
 		return 0, ""
 	}
 	return w, scheme
+}
+
+// punct returns the one-byte string of c, one of . : @ /, without
+// allocating.
+func punct(c byte) string {
+	switch c {
+	case '.':
+		return "."
+	case ':':
+		return ":"
+	case '@':
+		return "@"
+	}
+	return "/"
 }
 
 func isMaskByte(b byte) bool { return b == 'x' || b == '*' || b == '_' }

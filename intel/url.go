@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // URLParts is a URL split into the parts iocast treats differently: the
@@ -99,9 +100,9 @@ func SplitURL(s string) (URLParts, error) {
 	}
 	p.Scheme = scheme
 	rest := s[i+3:]
-	end := strings.IndexAny(rest, "/?#")
-	if end < 0 {
-		end = len(rest)
+	end := 0
+	for end < len(rest) && rest[end] != '/' && rest[end] != '?' && rest[end] != '#' {
+		end++
 	}
 	authority := rest[:end]
 	p.Rest = rest[end:]
@@ -138,14 +139,17 @@ func canonicalURL(s string) (string, error) {
 	if p.Host == "" {
 		return "", fmt.Errorf("%q has no host: %w", s, ErrInvalid)
 	}
-	switch p.HostKind() {
-	case KindIPv4, KindIPv6:
-		a, _ := netip.ParseAddr(p.Host)
+	v6 := false
+	if a, ok := hostAddr(p.Host); ok {
 		if a.Zone() != "" {
 			return "", fmt.Errorf("%q: IPv6 zones are not allowed: %w", s, ErrInvalid)
 		}
-		p.Host = a.String()
-	default:
+		// netip parses only canonical IPv4 addresses; IPv6 ones may be
+		// written in other forms.
+		if v6 = a.Is6(); v6 {
+			p.Host = a.String()
+		}
+	} else {
 		h, err := canonicalDomain(p.Host)
 		if err != nil {
 			return "", fmt.Errorf("url host: %w", err)
@@ -157,23 +161,68 @@ func canonicalURL(s string) (string, error) {
 		if err != nil || n < 1 || n > 65535 || !allDigits(p.Port) {
 			return "", fmt.Errorf("%q: invalid port %q: %w", s, p.Port, ErrInvalid)
 		}
-		p.Port = strconv.Itoa(n)
-	}
-	for _, part := range [2]string{p.UserInfo, p.Rest} {
-		for _, r := range part {
-			if r <= ' ' || r == 0x7f || r == '"' || r == '<' || r == '>' || r == '\\' || r == 0xFFFD {
-				return "", fmt.Errorf("%q: character %q is not allowed in a URL: %w", s, r, ErrInvalid)
-			}
+		if p.Port[0] == '0' {
+			p.Port = strconv.Itoa(n)
 		}
 	}
-	if strings.ContainsAny(p.Rest, "[]") {
+	brackets := false
+	for _, part := range [2]string{p.UserInfo, p.Rest} {
+		for i := 0; i < len(part); i++ {
+			switch urlByte[part[i]] {
+			case 0:
+				continue
+			case urlBracket:
+				brackets = true
+				continue
+			case urlBad:
+				return "", fmt.Errorf("%q: character %q is not allowed in a URL: %w", s, rune(part[i]), ErrInvalid)
+			}
+			r, w := utf8.DecodeRuneInString(part[i:])
+			if r == utf8.RuneError {
+				return "", fmt.Errorf("%q: character %q is not allowed in a URL: %w", s, r, ErrInvalid)
+			}
+			i += w - 1
+		}
+	}
+	if brackets && strings.ContainsAny(p.Rest, "[]") {
 		p.Rest = strings.NewReplacer("[", "%5B", "]", "%5D").Replace(p.Rest)
 	}
-	v6 := p.HostKind() == KindIPv6
 	if p.builds(s, v6) {
 		return s, nil // already canonical
 	}
 	return p.build(v6), nil
+}
+
+// urlByte classes the bytes of a URL's user info, path, query and fragment
+// for canonicalURL: ordinary (0), a bracket, not allowed, or the start of
+// a multi-byte character (which must not be U+FFFD or invalid).
+var urlByte = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		switch {
+		case c <= ' ' || c == 0x7f || c == '"' || c == '<' || c == '>' || c == '\\':
+			t[c] = urlBad
+		case c == '[' || c == ']':
+			t[c] = urlBracket
+		case c >= utf8.RuneSelf:
+			t[c] = urlMulti
+		}
+	}
+	return t
+}()
+
+const (
+	urlBracket = 1 + iota
+	urlBad
+	urlMulti
+)
+
+// hostAddr parses h as an IP address when it may be one (see maybeIP).
+func hostAddr(h string) (netip.Addr, bool) {
+	if !maybeIP(h) {
+		return netip.Addr{}, false
+	}
+	a, err := netip.ParseAddr(h)
+	return a, err == nil
 }
 
 // maybeIP is a cheap test that rules out most domains before an IP parse:
