@@ -4,14 +4,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
 	"net/url"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/iocast/iocast/internal/publish"
 )
@@ -57,7 +55,7 @@ func (c *Client) Upload(ctx context.Context, m publish.Media) (publish.MediaRef,
 		return publish.MediaRef{}, ctx.Err()
 	}
 	if int64(len(m.Data)) > sizeLimit {
-		return publish.MediaRef{}, fmt.Errorf("mastodon: the image is %s; the instance accepts images of at most %s", megabytes(int64(len(m.Data))), megabytes(sizeLimit))
+		return publish.MediaRef{}, fmt.Errorf("mastodon: the image is %s; the instance accepts images of at most %s", publish.Megabytes(int64(len(m.Data))), publish.Megabytes(sizeLimit))
 	}
 	body, contentType, err := mediaForm(m, descLimit)
 	if err != nil {
@@ -67,7 +65,7 @@ func (c *Client) Upload(ctx context.Context, m publish.Media) (publish.MediaRef,
 	if err != nil {
 		return publish.MediaRef{}, err
 	}
-	setBody(req, body, contentType)
+	publish.SetBody(req, contentType, body)
 	var a mediaAttachment
 	if err := c.send(req, &a, "upload"); err != nil {
 		return publish.MediaRef{}, err
@@ -97,7 +95,7 @@ func mediaForm(m publish.Media, descLimit int) ([]byte, string, error) {
 	var b bytes.Buffer
 	w := multipart.NewWriter(&b)
 	if m.Alt != "" {
-		if err := w.WriteField("description", truncate(m.Alt, descLimit)); err != nil {
+		if err := w.WriteField("description", publish.Truncate(m.Alt, descLimit)); err != nil {
 			return nil, "", err
 		}
 	}
@@ -126,32 +124,3 @@ func mediaForm(m publish.Media, descLimit int) ([]byte, string, error) {
 }
 
 var quoteEscaper = strings.NewReplacer("\\", "\\\\", `"`, "\\\"", "\r", "", "\n", "")
-
-// setBody gives req a body it can send again on a redirect.
-func setBody(req *http.Request, body []byte, contentType string) {
-	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
-	req.Body, _ = req.GetBody()
-	req.ContentLength = int64(len(body))
-	req.Header.Set("Content-Type", contentType)
-}
-
-// truncate cuts s to at most n characters (code points), ending with an
-// ellipsis when it cut.
-func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	count := 0
-	for i := range s {
-		if count == n-1 {
-			return s[:i] + "…"
-		}
-		count++
-	}
-	return s
-}
-
-// megabytes formats a size for an error message.
-func megabytes(n int64) string {
-	return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-}

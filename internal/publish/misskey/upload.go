@@ -4,12 +4,10 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/iocast/iocast/internal/publish"
 )
@@ -41,7 +39,7 @@ func (c *Client) Upload(ctx context.Context, m publish.Media) (publish.MediaRef,
 		return publish.MediaRef{}, ctx.Err()
 	}
 	if int64(len(m.Data)) > limit {
-		return publish.MediaRef{}, fmt.Errorf("misskey: the image is %s; the instance accepts files of at most %s", megabytes(int64(len(m.Data))), megabytes(limit))
+		return publish.MediaRef{}, fmt.Errorf("misskey: the image is %s; the instance accepts files of at most %s", publish.Megabytes(int64(len(m.Data))), publish.Megabytes(limit))
 	}
 	body, contentType, err := c.fileForm(m)
 	if err != nil {
@@ -51,10 +49,7 @@ func (c *Client) Upload(ctx context.Context, m publish.Media) (publish.MediaRef,
 	if err != nil {
 		return publish.MediaRef{}, fmt.Errorf("misskey: %w", err)
 	}
-	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
-	req.Body, _ = req.GetBody()
-	req.ContentLength = int64(len(body))
-	req.Header.Set("Content-Type", contentType)
+	publish.SetBody(req, contentType, body)
 	var f driveFile
 	if err := c.send(req, &f, "upload"); err != nil {
 		return publish.MediaRef{}, err
@@ -77,7 +72,7 @@ func (c *Client) fileForm(m publish.Media) ([]byte, string, error) {
 	w := multipart.NewWriter(&b)
 	fields := [][2]string{{"i", c.token.Reveal()}, {"name", name}}
 	if m.Alt != "" {
-		fields = append(fields, [2]string{"comment", truncate(m.Alt, MaxCommentLength)})
+		fields = append(fields, [2]string{"comment", publish.Truncate(m.Alt, MaxCommentLength)})
 	}
 	for _, f := range fields {
 		if err := w.WriteField(f[0], f[1]); err != nil {
@@ -105,24 +100,3 @@ func (c *Client) fileForm(m publish.Media) ([]byte, string, error) {
 }
 
 var quoteEscaper = strings.NewReplacer("\\", "\\\\", `"`, "\\\"", "\r", "", "\n", "")
-
-// truncate cuts s to at most n characters (code points), ending with an
-// ellipsis when it cut.
-func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	count := 0
-	for i := range s {
-		if count == n-1 {
-			return s[:i] + "…"
-		}
-		count++
-	}
-	return s
-}
-
-// megabytes formats a size for an error message.
-func megabytes(n int64) string {
-	return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-}

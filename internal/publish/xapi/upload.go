@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
@@ -67,7 +66,7 @@ func (c *Client) Upload(ctx context.Context, m publish.Media) (publish.MediaRef,
 	if err != nil {
 		return publish.MediaRef{}, err
 	}
-	setBody(req, w.FormDataContentType(), body.Bytes())
+	publish.SetBody(req, w.FormDataContentType(), body.Bytes())
 	var answer struct {
 		Data struct {
 			ID       string `json:"id"`
@@ -120,11 +119,3 @@ func (c *Client) setAlt(ctx context.Context, id, alt string) error {
 
 // quoteEscaper escapes a file name in a quoted header parameter.
 var quoteEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
-
-// setBody gives req a body that can be sent again on a redirect.
-func setBody(req *http.Request, contentType string, b []byte) {
-	req.Header.Set("Content-Type", contentType)
-	req.ContentLength = int64(len(b))
-	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
-	req.Body, _ = req.GetBody()
-}
