@@ -88,6 +88,20 @@ func PrepareSighting(s *intel.Sighting, src Source, now time.Time) (time.Time, e
 	return SeenAt(src, now), nil
 }
 
+// SightingRecords returns the indicator records a sighting s (prepared by
+// PrepareSighting, seen at seen) adds, one per link, with the family and
+// source name (SourceName) cleaned as CheckRecord cleans them.
+func SightingRecords(s *intel.Sighting, src Source, seen time.Time) []intel.Record {
+	families := cleanSet([]string{s.Family})
+	sources := cleanSet([]string{SourceName(src, s.Source)})
+	var out []intel.Record
+	for _, l := range Links(s) {
+		out = append(out, intel.Record{Indicator: l.Indicator, Port: l.Port, FirstSeen: seen, LastSeen: seen, Sightings: 1,
+			Families: families, Role: l.Role, TLP: s.TLP, Confidence: src.Confidence, Sources: sources, Enrichment: l.Enrichment})
+	}
+	return out
+}
+
 // SeenAt returns src.Time, or now when it is zero, to the microsecond.
 func SeenAt(src Source, now time.Time) time.Time {
 	if !src.Time.IsZero() {

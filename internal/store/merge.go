@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/iocast/iocast/intel"
 )
@@ -64,17 +65,33 @@ func CheckRecord(r intel.Record, src Source, now time.Time) (intel.Record, error
 	return r, nil
 }
 
-// cleanSet returns the non-empty, trimmed values of l, sorted, without
-// duplicates; nil when none.
+// cleanSet returns the non-empty values of l, cleaned by CleanName,
+// sorted, without duplicates; nil when none.
 func cleanSet(l []string) []string {
 	var out []string
 	for _, s := range l {
-		if s = strings.TrimSpace(s); s != "" {
+		if s = CleanName(s); s != "" {
 			out = append(out, s)
 		}
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// CleanName returns a family or source name as the stores keep it: each
+// control character (a newline, a tab, …) a space, and no space at either
+// end. A stored list of names can then be one text, the names joined by
+// newlines.
+func CleanName(s string) string {
+	if strings.IndexFunc(s, unicode.IsControl) >= 0 {
+		s = strings.Map(func(r rune) rune {
+			if unicode.IsControl(r) {
+				return ' '
+			}
+			return r
+		}, s)
+	}
+	return strings.TrimSpace(s)
 }
 
 // Merge returns what the store keeps when b is added to a, both for the

@@ -14,27 +14,41 @@ import (
 )
 
 // recordColumns are scanned by scanRecord.
-const recordColumns = `kind, value, port, first_seen, last_seen, sightings, families, role, tlp,
-	confidence, sources, asn, isp, country, revoked`
+const recordColumns = `key, port, first_seen, last_seen, sightings, families, role, tlp,
+	confidence, sources, asn, isp, country, revoked_at IS NOT NULL`
 
 // scanRecord reads one row of recordColumns.
 func scanRecord(rows pgx.Rows) (intel.Record, error) {
 	var (
-		r           intel.Record
-		kind        string
-		first, last time.Time
-		tlp         int
+		r                       intel.Record
+		key                     string
+		first, last             time.Time
+		tlp                     int
+		families, sources       *string
+		role, asn, isp, country *string
 	)
-	err := rows.Scan(&kind, &r.Value, &r.Port, &first, &last, &r.Sightings, &r.Families, &r.Role, &tlp,
-		&r.Confidence, &r.Sources, &r.ASN, &r.ISP, &r.Country, &r.Revoked)
+	err := rows.Scan(&key, &r.Port, &first, &last, &r.Sightings, &families, &role, &tlp,
+		&r.Confidence, &sources, &asn, &isp, &country, &r.Revoked)
 	if err != nil {
 		return r, fmt.Errorf("store: %w", err)
 	}
-	r.Kind = intel.Kind(kind)
+	if r.Kind, r.Value, err = parseKey(key); err != nil {
+		return r, err
+	}
 	r.Display = store.Display(r.Kind, r.Value)
 	r.FirstSeen, r.LastSeen = utc(first), utc(last)
+	r.Families, r.Sources = splitNames(families), splitNames(sources)
+	r.Role, r.ASN, r.ISP, r.Country = text(role), text(asn), text(isp), text(country)
 	r.TLP = store.TLPLabel(tlp)
 	return r, nil
+}
+
+// text returns *s, or "" for NULL.
+func text(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 // Indicators streams the indicators f selects, in insertion order.
@@ -43,16 +57,17 @@ func (s *Store) Indicators(ctx context.Context, f store.Filter, fn func(intel.Re
 	var args []any
 	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
 	if f.Kind != "" {
-		where = append(where, "kind = "+arg(string(f.Kind)))
+		lo, hi := kindRange(f.Kind)
+		where = append(where, "key >= "+arg(lo)+" AND key < "+arg(hi))
 	}
 	if f.Family != "" {
-		where = append(where, "EXISTS (SELECT 1 FROM unnest(families) f WHERE lower(f) = lower("+arg(f.Family)+"))")
+		where = append(where, "lower("+arg(f.Family)+") = ANY (string_to_array(lower(families), E'\\n'))")
 	}
 	if !f.Since.IsZero() {
 		where = append(where, "last_seen >= "+arg(f.Since))
 	}
 	if !f.IncludeRevoked {
-		where = append(where, "NOT revoked")
+		where = append(where, "revoked_at IS NULL")
 	}
 	q := "SELECT " + recordColumns + " FROM indicators"
 	if len(where) > 0 {
@@ -106,13 +121,17 @@ func (s *Store) Search(ctx context.Context, q string) ([]intel.Record, error) {
 		if pq.Prefix.Addr().Is6() {
 			kind = intel.KindIPv6
 		}
-		err = collect("kind = $1 AND value::inet <<= $2::inet", string(kind), pq.Prefix.String())
+		lo, hi := kindRange(kind)
+		// CASE: the cast runs only on keys of the kind, whatever order
+		// the planner gives the conditions.
+		err = collect("key >= $1 AND key < $2 AND CASE WHEN key >= $1 AND key < $2 THEN substr(key, $3)::inet <<= $4::inet END",
+			lo, hi, len(lo)+1, pq.Prefix.String())
 	default:
 		for _, ind := range pq.Exact {
 			if ind.Kind == intel.KindDomain {
 				continue // below, with its subdomains
 			}
-			if err = collect("kind = $1 AND "+keyExpr+" = $2", string(ind.Kind), store.KeyValue(ind.Kind, ind.Value)); err != nil {
+			if err = collect("key = $1", indicatorKey(ind.Kind, ind.Value)); err != nil {
 				break
 			}
 		}
@@ -120,8 +139,9 @@ func (s *Store) Search(ctx context.Context, q string) ([]intel.Record, error) {
 			// The domain and the names under it: the key index's range
 			// [D, D + "/"), less the names that go on with a byte before "."
 			// ("com.evil-corp" after "com.evil").
-			err = collect("kind = $1 AND "+keyExpr+" >= $2 AND "+keyExpr+" < $3 AND ("+keyExpr+" = $2 OR "+keyExpr+" > $4)",
-				string(intel.KindDomain), pq.Domain, pq.Domain+"/", pq.Domain+".")
+			d, _ := kindRange(intel.KindDomain)
+			d += pq.Domain
+			err = collect("key >= $1 AND key < $2 AND (key = $1 OR key > $3)", d, d+"/", d+".")
 		}
 	}
 	if err != nil {
@@ -146,8 +166,8 @@ func (s *Store) Revoke(ctx context.Context, value, reason string) (int, error) {
 	n := 0
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		for _, ind := range pq.Exact {
-			tag, err := tx.Exec(ctx, `UPDATE indicators SET revoked = true, revoked_at = $1, revoke_reason = $2
-				WHERE kind = $3 AND `+keyExpr+` = $4 AND NOT revoked`, now, reason, string(ind.Kind), store.KeyValue(ind.Kind, ind.Value))
+			tag, err := tx.Exec(ctx, `UPDATE indicators SET revoked_at = $1, revoke_reason = $2
+				WHERE key = $3 AND revoked_at IS NULL`, now, nullText(reason), indicatorKey(ind.Kind, ind.Value))
 			if err != nil {
 				return fmt.Errorf("store: revoke: %w", err)
 			}
@@ -166,7 +186,7 @@ func (s *Store) Stats(ctx context.Context) (store.Stats, error) {
 	st := store.Stats{ByKind: map[intel.Kind]int64{}, Posts: map[store.PostState]int64{}}
 	var first, last *time.Time
 	err := s.pool.QueryRow(ctx, `SELECT
-		(SELECT count(*) FROM indicators), (SELECT count(*) FROM indicators WHERE revoked),
+		(SELECT count(*) FROM indicators), (SELECT count(*) FROM indicators WHERE revoked_at IS NOT NULL),
 		(SELECT count(*) FROM sightings), (SELECT count(*) FROM sighting_indicators),
 		(SELECT count(*) FROM collected_posts), (SELECT count(*) FROM enrichments),
 		(SELECT min(first_seen) FROM indicators), (SELECT max(last_seen) FROM indicators),
@@ -178,7 +198,7 @@ func (s *Store) Stats(ctx context.Context) (store.Stats, error) {
 	if first != nil && last != nil {
 		st.FirstSeen, st.LastSeen = utc(*first), utc(*last)
 	}
-	if err := s.countBy(ctx, `SELECT kind, count(*) FROM indicators GROUP BY kind`, func(k string, n int64) { st.ByKind[intel.Kind(k)] = n }); err != nil {
+	if err := s.countBy(ctx, `SELECT split_part(key, ':', 1), count(*) FROM indicators GROUP BY 1`, func(k string, n int64) { st.ByKind[intel.Kind(k)] = n }); err != nil {
 		return st, err
 	}
 	err = s.countBy(ctx, `SELECT state, count(*) FROM posts GROUP BY state`, func(k string, n int64) { st.Posts[store.PostState(k)] = n })

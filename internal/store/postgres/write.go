@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
-	"slices"
 	"strings"
 	"time"
 
@@ -18,11 +17,13 @@ import (
 	"github.com/iocast/iocast/internal/store"
 )
 
-// columns are the indicator columns a write sets, in the order of row.
-var columns = []string{"kind", "value", "port", "rdomain", "first_seen", "last_seen", "sightings",
+// columns are the indicator columns a write sets, in the order of row
+// (schema 4: key is the kind, ':' and store.KeyValue; families and sources
+// are names joined by newlines; empty texts are NULL).
+var columns = []string{"key", "port", "first_seen", "last_seen", "sightings",
 	"families", "role", "tlp", "confidence", "sources", "asn", "isp", "country", "enriched_at"}
 
-const columnList = `kind, value, port, rdomain, first_seen, last_seen, sightings,
+const columnList = `key, port, first_seen, last_seen, sightings,
 	families, role, tlp, confidence, sources, asn, isp, country, enriched_at`
 
 // setSQL merges a new row (NEW, replaced by EXCLUDED or the staging table)
@@ -32,13 +33,11 @@ const setSQL = `
 	first_seen = LEAST(i.first_seen, NEW.first_seen),
 	last_seen = GREATEST(i.last_seen, NEW.last_seen),
 	sightings = %s,
-	families = CASE WHEN NEW.families IS NULL THEN i.families WHEN i.families IS NULL THEN NEW.families
-		ELSE ARRAY(SELECT DISTINCT f COLLATE "C" FROM unnest(i.families || NEW.families) f ORDER BY 1) END,
-	role = CASE WHEN i.role = '' THEN NEW.role ELSE i.role END,
+	families = merge_names(i.families, NEW.families),
+	role = coalesce(i.role, NEW.role),
 	tlp = GREATEST(i.tlp, NEW.tlp),
 	confidence = GREATEST(i.confidence, NEW.confidence),
-	sources = CASE WHEN NEW.sources IS NULL THEN i.sources WHEN i.sources IS NULL THEN NEW.sources
-		ELSE ARRAY(SELECT DISTINCT f COLLATE "C" FROM unnest(i.sources || NEW.sources) f ORDER BY 1) END,
+	sources = merge_names(i.sources, NEW.sources),
 	asn = CASE WHEN NEW.enriched_at >= coalesce(i.enriched_at, '-infinity') THEN NEW.asn ELSE i.asn END,
 	isp = CASE WHEN NEW.enriched_at >= coalesce(i.enriched_at, '-infinity') THEN NEW.isp ELSE i.isp END,
 	country = CASE WHEN NEW.enriched_at >= coalesce(i.enriched_at, '-infinity') THEN NEW.country ELSE i.country END,
@@ -49,15 +48,10 @@ func set(alias, sightings string) string {
 	return strings.ReplaceAll(fmt.Sprintf(setSQL, sightings), "NEW.", alias+".")
 }
 
-// keyExpr is the value the key index (kind, keyExpr, port) files an
-// indicator under: store.KeyValue. Queries and ON CONFLICT name it exactly
-// as the index does, so that the index serves them.
-const keyExpr = "coalesce(rdomain, value)"
-
 var (
 	upsertSightingSQL = `INSERT INTO indicators AS i (` + columnList + `)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-		ON CONFLICT (kind, (` + keyExpr + `), port) DO UPDATE SET` + set("EXCLUDED", "i.sightings + EXCLUDED.sightings") + " RETURNING id"
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+		ON CONFLICT (key, port) DO UPDATE SET` + set("EXCLUDED", "i.sightings + EXCLUDED.sightings") + " RETURNING id"
 	// mergeStageSQL merges the staging table (one row per key, in runs
 	// sorted by key) into indicators in one statement: it updates the
 	// indicators already stored, then inserts the others with a plain
@@ -66,12 +60,12 @@ var (
 	// transaction makes it fail with a unique violation; upsertStageSQL
 	// then does the merge.
 	mergeStageSQL = `WITH u AS (UPDATE indicators AS i SET` + set("s", "GREATEST(i.sightings, s.sightings)") + `
-			FROM stage s WHERE i.kind = s.kind AND coalesce(i.rdomain, i.value) = coalesce(s.rdomain, s.value) AND i.port = s.port
-			RETURNING i.kind, i.value, i.port)
+			FROM stage s WHERE i.key = s.key AND i.port = s.port
+			RETURNING i.key, i.port)
 	INSERT INTO indicators (` + columnList + `) SELECT ` + stageColumns + ` FROM stage s
-		WHERE NOT EXISTS (SELECT FROM u WHERE u.kind = s.kind AND u.value = s.value AND u.port = s.port)`
+		WHERE NOT EXISTS (SELECT FROM u WHERE u.key = s.key AND u.port = s.port)`
 	upsertStageSQL = `INSERT INTO indicators AS i (` + columnList + `) SELECT ` + columnList + ` FROM stage
-		ON CONFLICT (kind, (` + keyExpr + `), port) DO UPDATE SET` + set("EXCLUDED", "GREATEST(i.sightings, EXCLUDED.sightings)")
+		ON CONFLICT (key, port) DO UPDATE SET` + set("EXCLUDED", "GREATEST(i.sightings, EXCLUDED.sightings)")
 	stageColumns    = "s." + strings.Join(columns, ", s.")
 	copyStageSQL    = `COPY stage (` + columnList + `) FROM STDIN (FORMAT binary)`
 	copyStraightSQL = `COPY indicators (` + columnList + `) FROM STDIN (FORMAT binary)`
@@ -159,11 +153,18 @@ func (w *writer) AddRecord(ctx context.Context, r intel.Record, src store.Source
 			}
 		}
 	}
+	batch := copyRows
+	if w.straight {
+		batch = min(copyRows<<(w.batches/16), maxCopyRows)
+	}
+	if w.pending == nil {
+		w.pending = make([]intel.Record, 0, batch) // not grown record by record: records are large
+	}
 	w.pending = append(w.pending, r)
 	switch {
 	case !w.straight && len(w.pending) >= copyRows:
 		return w.copy(ctx)
-	case w.straight && len(w.pending) >= min(copyRows<<(w.batches/16), maxCopyRows):
+	case w.straight && len(w.pending) >= batch:
 		return w.copyStraight(ctx)
 	}
 	return nil
@@ -370,25 +371,14 @@ func uniqueViolation(err error) bool {
 
 // row returns the values of columns for r.
 func row(r intel.Record) []any {
-	var rdomain, enriched any
-	if r.Kind == intel.KindDomain {
-		rdomain = store.ReverseDomain(r.Value)
-	}
+	var enriched any
 	if r.Enrichment != (intel.Enrichment{}) {
 		enriched = r.LastSeen
 	}
 	tlp, _ := store.TLPRank(r.TLP)
-	return []any{string(r.Kind), r.Value, int32(r.Port), rdomain, r.FirstSeen, r.LastSeen, int32(r.Sightings),
-		textArray(r.Families), r.Role, int32(tlp), int32(r.Confidence), textArray(r.Sources),
-		r.ASN, r.ISP, r.Country, enriched}
-}
-
-// textArray returns l, or nil (NULL) when empty.
-func textArray(l []string) any {
-	if len(l) == 0 {
-		return nil
-	}
-	return slices.Clone(l)
+	return []any{indicatorKey(r.Kind, r.Value), int32(r.Port), r.FirstSeen, r.LastSeen, int32(r.Sightings),
+		joinNames(r.Families), nullText(r.Role), int32(tlp), int32(r.Confidence), joinNames(r.Sources),
+		nullText(r.ASN), nullText(r.ISP), nullText(r.Country), enriched}
 }
 
 // AddSighting stores s, its indicators and links.
@@ -418,25 +408,16 @@ func (w *writer) AddSighting(ctx context.Context, s intel.Sighting, src store.So
 	if err != nil {
 		return 0, false, fmt.Errorf("store: add sighting: %w", err)
 	}
-	var families, sources []string
-	if s.Family != "" {
-		families = []string{s.Family}
-	}
-	if name != "" {
-		sources = []string{name}
-	}
-	for _, l := range store.Links(&s) {
-		r := intel.Record{Indicator: l.Indicator, Port: l.Port, FirstSeen: seen, LastSeen: seen, Sightings: 1,
-			Families: families, Role: l.Role, TLP: s.TLP, Confidence: src.Confidence, Sources: sources, Enrichment: l.Enrichment}
+	for _, r := range store.SightingRecords(&s, src, seen) {
 		var ind int64
 		if err := w.tx.QueryRow(ctx, upsertSightingSQL, row(r)...).Scan(&ind); err != nil {
-			return 0, false, fmt.Errorf("store: %s: %w", l.Indicator, err)
+			return 0, false, fmt.Errorf("store: %s: %w", r.Indicator, err)
 		}
-		if _, err := w.tx.Exec(ctx, `INSERT INTO sighting_indicators (sighting_id, indicator_id, role) VALUES ($1, $2, $3)`, id, ind, l.Role); err != nil {
-			return 0, false, fmt.Errorf("store: link %s: %w", l.Indicator, err)
+		if _, err := w.tx.Exec(ctx, `INSERT INTO sighting_indicators (sighting_id, indicator_id, role) VALUES ($1, $2, $3)`, id, ind, r.Role); err != nil {
+			return 0, false, fmt.Errorf("store: link %s: %w", r.Indicator, err)
 		}
-		if l.Enrichment != (intel.Enrichment{}) {
-			if err := w.snapshotRow(ctx, ind, store.Snapshot{Enrichment: l.Enrichment, Provider: "sighting", At: seen}); err != nil {
+		if r.Enrichment != (intel.Enrichment{}) {
+			if err := w.snapshotRow(ctx, ind, store.Snapshot{Enrichment: r.Enrichment, Provider: "sighting", At: seen}); err != nil {
 				return 0, false, err
 			}
 		}
@@ -462,8 +443,7 @@ func (w *writer) AddEnrichment(ctx context.Context, ind intel.Indicator, e store
 	if err := w.flush(ctx); err != nil {
 		return err
 	}
-	rows, err := w.tx.Query(ctx, `SELECT id FROM indicators WHERE kind = $1 AND `+keyExpr+` = $2 ORDER BY port`,
-		string(ind.Kind), store.KeyValue(ind.Kind, ind.Value))
+	rows, err := w.tx.Query(ctx, `SELECT id FROM indicators WHERE key = $1 ORDER BY port`, indicatorKey(ind.Kind, ind.Value))
 	if err != nil {
 		return fmt.Errorf("store: %w", err)
 	}
@@ -479,7 +459,7 @@ func (w *writer) AddEnrichment(ctx context.Context, ind intel.Indicator, e store
 			return err
 		}
 		_, err := w.tx.Exec(ctx, `UPDATE indicators SET asn = $1, isp = $2, country = $3, enriched_at = $4
-			WHERE id = $5 AND coalesce(enriched_at, '-infinity') <= $4`, e.ASN, e.ISP, e.Country, e.At, id)
+			WHERE id = $5 AND coalesce(enriched_at, '-infinity') <= $4`, nullText(e.ASN), nullText(e.ISP), nullText(e.Country), e.At, id)
 		if err != nil {
 			return fmt.Errorf("store: enrich %s: %w", ind, err)
 		}

@@ -310,17 +310,7 @@ func (w *writer) AddSighting(ctx context.Context, s intel.Sighting, src store.So
 	if err != nil {
 		return 0, false, fmt.Errorf("store: add sighting: %w", err)
 	}
-	var families []string
-	if s.Family != "" {
-		families = []string{s.Family}
-	}
-	var sources []string
-	if name := store.SourceName(src, s.Source); name != "" {
-		sources = []string{name}
-	}
-	for _, l := range store.Links(&s) {
-		r := intel.Record{Indicator: l.Indicator, Port: l.Port, FirstSeen: seen, LastSeen: seen, Sightings: 1,
-			Families: families, Role: l.Role, TLP: s.TLP, Confidence: src.Confidence, Sources: sources, Enrichment: l.Enrichment}
+	for _, r := range store.SightingRecords(&s, src, seen) {
 		ind, err := w.upsertSighting(ctx, r)
 		if err != nil {
 			return 0, false, err
@@ -329,11 +319,11 @@ func (w *writer) AddSighting(ctx context.Context, s intel.Sighting, src store.So
 		if err != nil {
 			return 0, false, err
 		}
-		if _, err := st.ExecContext(ctx, id, ind, l.Role); err != nil {
-			return 0, false, fmt.Errorf("store: link %s: %w", l.Indicator, err)
+		if _, err := st.ExecContext(ctx, id, ind, r.Role); err != nil {
+			return 0, false, fmt.Errorf("store: link %s: %w", r.Indicator, err)
 		}
-		if l.Enrichment != (intel.Enrichment{}) {
-			if err := w.snapshotRow(ctx, ind, store.Snapshot{Enrichment: l.Enrichment, Provider: "sighting", At: seen}); err != nil {
+		if r.Enrichment != (intel.Enrichment{}) {
+			if err := w.snapshotRow(ctx, ind, store.Snapshot{Enrichment: r.Enrichment, Provider: "sighting", At: seen}); err != nil {
 				return 0, false, err
 			}
 		}

@@ -195,3 +195,25 @@ func testStats(t *testing.T, s store.Store) {
 		t.Errorf("Stats = %+v; want 11 indicators seen from %v to %v", st, t0, t2)
 	}
 }
+
+// testNamesCleaned: control characters in family and source names become
+// spaces (store.CleanName), from records and from sightings alike, and the
+// names are found by the family filter as cleaned.
+func testNamesCleaned(t *testing.T, s store.Store) {
+	r := rec(intel.KindDomain, "evil.com")
+	r.Families = []string{"Plug\nX", " Emotet\t", "Emotet"}
+	addRecords(t, s, store.Source{Name: "feed\r\nA"}, r)
+	si := lodeinfo()
+	si.Family = "Shadow\nPad"
+	addSighting(t, s, si, store.Source{Name: "post\n1"})
+	got := all(t, s, store.Filter{IncludeRevoked: true})
+	if g := got["domain:evil.com"]; !cmp.Equal(g.Families, []string{"Emotet", "Plug X"}) || !cmp.Equal(g.Sources, []string{"feed  A"}) {
+		t.Errorf("evil.com families %q, sources %q; want [Emotet, Plug X], [feed  A]", g.Families, g.Sources)
+	}
+	if g := got["ipv4:45.77.28.124"]; !cmp.Equal(g.Families, []string{"Shadow Pad"}) || !cmp.Equal(g.Sources, []string{"post 1"}) {
+		t.Errorf("45.77.28.124 families %q, sources %q; want [Shadow Pad], [post 1]", g.Families, g.Sources)
+	}
+	if diff := cmp.Diff([]string{"domain:evil.com"}, keys(t, s, store.Filter{Family: "plug x"})); diff != "" {
+		t.Errorf("Indicators(family plug x) (-want +got):\n%s", diff)
+	}
+}

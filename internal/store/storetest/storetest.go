@@ -36,6 +36,7 @@ func Run(t *testing.T, open Opener) {
 		{"ErrorRollsBack", testErrorRollsBack},
 		{"Search", testSearch},
 		{"Filter", testFilter},
+		{"NamesCleaned", testNamesCleaned},
 		{"StreamStops", testStreamStops},
 		{"Revoke", testRevoke},
 		{"Enrichment", testEnrichment},
