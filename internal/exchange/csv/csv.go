@@ -1,7 +1,7 @@
 // Package csv reads and writes indicator records as CSV (RFC 4180), one
 // record a row under a header of documented columns (docs/EXCHANGE.md):
 //
-//	type,value,defanged,port,first_seen,last_seen,sightings,families,tlp,confidence,sources,revoked,asn,isp,country
+//	type,value,defanged,port,first_seen,last_seen,sightings,families,tlp,confidence,sources,revoked,asn,isp,country,role
 //
 // Lists (families, sources) are joined with "|"; times are RFC 3339 in UTC;
 // empty cells mean "not stated".
@@ -19,7 +19,7 @@ import (
 )
 
 // Columns are the CSV columns in the order Encoder writes them.
-var Columns = []string{"type", "value", "defanged", "port", "first_seen", "last_seen", "sightings", "families", "tlp", "confidence", "sources", "revoked", "asn", "isp", "country"}
+var Columns = []string{"type", "value", "defanged", "port", "first_seen", "last_seen", "sightings", "families", "tlp", "confidence", "sources", "revoked", "asn", "isp", "country", "role"}
 
 // listSep joins the values of list cells. Family names do not contain it,
 // and URLs carry it only percent-encoded.
@@ -62,6 +62,7 @@ func (e *Encoder) Write(r *intel.Record) error {
 		row[11] = "true"
 	}
 	row[12], row[13], row[14] = r.ASN, r.ISP, r.Country
+	row[15] = r.Role
 	return e.w.Write(row)
 }
 

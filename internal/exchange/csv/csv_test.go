@@ -21,8 +21,8 @@ var t0 = time.Date(2022, 5, 10, 11, 22, 33, 0, time.UTC)
 func records() []intel.Record {
 	return []intel.Record{
 		{Indicator: intel.Indicator{Kind: intel.KindURL, Value: "http://172.104.72.4/"}, FirstSeen: t0, LastSeen: t0.Add(time.Hour), Sightings: 3, Families: []string{"LODEINFO"}, Sources: []string{"https://x.com/a/status/1", "report, \"v2\".pdf"}},
-		{Indicator: intel.Indicator{Kind: intel.KindIPv4, Value: "172.104.72.4"}, Port: 443, FirstSeen: t0, LastSeen: t0, Sightings: 1, Families: []string{"HUI Loader", "LODEINFO"}, TLP: "AMBER+STRICT", Confidence: 80, Enrichment: intel.Enrichment{ASN: "AS63949", ISP: "Linode, LLC", Country: "JP"}},
-		{Indicator: intel.Indicator{Kind: intel.KindMD5, Value: "da1c9006b493d7e95db4d354c5f0e99f"}, Revoked: true},
+		{Indicator: intel.Indicator{Kind: intel.KindIPv4, Value: "172.104.72.4"}, Port: 443, FirstSeen: t0, LastSeen: t0, Sightings: 1, Families: []string{"HUI Loader", "LODEINFO"}, TLP: "AMBER+STRICT", Confidence: 80, Role: "c2", Enrichment: intel.Enrichment{ASN: "AS63949", ISP: "Linode, LLC", Country: "JP"}},
+		{Indicator: intel.Indicator{Kind: intel.KindMD5, Value: "da1c9006b493d7e95db4d354c5f0e99f"}, Role: "sample", Revoked: true},
 	}
 }
 
@@ -98,6 +98,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"no value column", "type,port\n", []string{"in.csv:1: header needs"}, intel.ErrInvalid},
 		{"bad rows", "type,value,port,tlp,first_seen\nipv4,1.2.3.4,99999,,\nbogus,x,,,\nipv4,1.2.3.4,,PINK,\nipv4,1.2.3.4,,,yesterday\nipv4,1.2.3,,,\nipv4,1.2.3.4,,\n",
 			[]string{"in.csv:2: port: \"99999\" is not a number", "in.csv:3: type: unknown indicator kind", "in.csv:4: tlp: \"PINK\"", "in.csv:5: first_seen:", "in.csv:6: value:", "in.csv:7: 4 cells, want 5"}, intel.ErrInvalid},
+		{"bad role", "type,value,role\nipv4,1.2.3.4,C2\nipv4,1.2.3.5,victim\n", []string{"in.csv:3: role: \"victim\" is no role"}, intel.ErrInvalid},
 		{"bare quote", "type,value\nipv4,\"1.2.3.4\n", []string{"in.csv:2: "}, intel.ErrInvalid},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -211,6 +211,12 @@ func parseRow(opts DecodeOptions, cols, row []string, line int) (intel.Record, e
 		}
 		r.Country = c
 	}
+	switch role := strings.ToLower(cell["role"]); role {
+	case "", "c2", "sample":
+		r.Role = role
+	default:
+		return fail("role", fmt.Errorf("%q is no role (c2, sample, or empty for unknown): %w", cell["role"], intel.ErrInvalid))
+	}
 	return r, nil
 }
 
