@@ -28,16 +28,21 @@ const columnList = `key, port, first_seen, last_seen, sightings,
 
 // setSQL merges a new row (NEW, replaced by EXCLUDED or the staging table)
 // into the stored one (i); %s is how the sighting count merges (added for
-// sightings, the larger for records).
+// sightings, the larger for records). A list of names merges without
+// calling merge_names (a query per call, ~6 µs) when it is NULL or a run of
+// the stored list (then each of its names is stored already), which is
+// the common case of a record seen again from the same source.
 const setSQL = `
 	first_seen = LEAST(i.first_seen, NEW.first_seen),
 	last_seen = GREATEST(i.last_seen, NEW.last_seen),
 	sightings = %s,
-	families = merge_names(i.families, NEW.families),
+	families = CASE WHEN NEW.families IS NULL OR strpos(E'\n' || i.families || E'\n', E'\n' || NEW.families || E'\n') > 0 THEN i.families
+		WHEN i.families IS NULL THEN NEW.families ELSE merge_names(i.families, NEW.families) END,
 	role = coalesce(i.role, NEW.role),
 	tlp = GREATEST(i.tlp, NEW.tlp),
 	confidence = GREATEST(i.confidence, NEW.confidence),
-	sources = merge_names(i.sources, NEW.sources),
+	sources = CASE WHEN NEW.sources IS NULL OR strpos(E'\n' || i.sources || E'\n', E'\n' || NEW.sources || E'\n') > 0 THEN i.sources
+		WHEN i.sources IS NULL THEN NEW.sources ELSE merge_names(i.sources, NEW.sources) END,
 	asn = CASE WHEN NEW.enriched_at >= coalesce(i.enriched_at, '-infinity') THEN NEW.asn ELSE i.asn END,
 	isp = CASE WHEN NEW.enriched_at >= coalesce(i.enriched_at, '-infinity') THEN NEW.isp ELSE i.isp END,
 	country = CASE WHEN NEW.enriched_at >= coalesce(i.enriched_at, '-infinity') THEN NEW.country ELSE i.country END,

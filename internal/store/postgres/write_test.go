@@ -102,3 +102,47 @@ func TestStraightCopyMeetsConcurrentKey(t *testing.T) {
 		t.Errorf("Search(%s) = %+v, %v; want it with sources [a b]", recs[3].Value, got, err)
 	}
 }
+
+// TestMergeNameLists: lists of names merge to the sorted union whether the
+// new list is NULL, a run of the stored one (no call to merge_names), a
+// subset that is not a run, or holds new names; through the staging
+// table (records) and ON CONFLICT (sightings) alike.
+func TestMergeNameLists(t *testing.T) {
+	s := openSchema(t)
+	defer s.Close()
+	ctx := context.Background()
+	add := func(families []string, source string) {
+		t.Helper()
+		r := intel.Record{Indicator: intel.Indicator{Kind: intel.KindDomain, Value: "evil.example.com"}, Families: families}
+		if err := s.Update(ctx, func(w store.Writer) error { return w.AddRecord(ctx, r, store.Source{Name: source}) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check := func(families, sources []string) {
+		t.Helper()
+		got, err := s.Search(ctx, "evil.example.com")
+		if err != nil || len(got) != 1 {
+			t.Fatalf("Search = %v, %v", got, err)
+		}
+		if !slices.Equal(got[0].Families, families) || !slices.Equal(got[0].Sources, sources) {
+			t.Errorf("families %q, sources %q; want %q, %q", got[0].Families, got[0].Sources, families, sources)
+		}
+	}
+	add([]string{"b", "a", "c"}, "s1")
+	check([]string{"a", "b", "c"}, []string{"s1"})
+	add([]string{"b", "c"}, "s1") // a run
+	check([]string{"a", "b", "c"}, []string{"s1"})
+	add([]string{"a", "c"}, "") // a subset, not a run; no source
+	check([]string{"a", "b", "c"}, []string{"s1"})
+	add([]string{"d", "a"}, "s0") // new names sort in
+	check([]string{"a", "b", "c", "d"}, []string{"s0", "s1"})
+	add(nil, "s")
+	check([]string{"a", "b", "c", "d"}, []string{"s", "s0", "s1"})
+	add([]string{"b"}, "s0") // a run of one
+	// A name that starts like a stored one ("s1x" after "s1") is new.
+	si := intel.Sighting{Family: "a", C2: []intel.Endpoint{{Value: "evil.example.com"}}}
+	if err := s.Update(ctx, func(w store.Writer) error { _, _, err := w.AddSighting(ctx, si, store.Source{Name: "s1x"}); return err }); err != nil {
+		t.Fatal(err)
+	}
+	check([]string{"a", "b", "c", "d"}, []string{"s", "s0", "s1", "s1x"})
+}
