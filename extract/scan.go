@@ -102,21 +102,26 @@ func asciiTokens(seg []byte, i int, toks []token) (int, []token, int, uint16, bo
 			return i, toks, 0, 0, false
 		}
 		start := i
-		t := seg[i:min(len(seg), i+maxToken)]
+		t := seg // up to the token's limit, without moving its start
+		if len(t)-i > maxToken {
+			t = t[:i+maxToken]
+		}
 		mask := k
-		j := 1
-		for j < len(t) {
-			if k = class[t[j]]; k&(cDelim|cHigh) != 0 {
+		i++
+		for i < len(t) {
+			if k = class[t[i]]; k&(cDelim|cHigh) != 0 {
 				break
 			}
 			mask |= k
-			j++
+			i++
 		}
-		i += j
-		if j < len(t) && k&cHigh != 0 {
+		if i < len(t) && k&cHigh != 0 {
 			return i, toks, start, mask, true
 		}
 		toks = append(toks, token{start, i, mask})
+		if i < len(t) {
+			i++ // the delimiter that ended the token
+		}
 	}
 	return i, toks, 0, 0, false
 }
@@ -168,15 +173,17 @@ func skipHigh(seg []byte, i int) int {
 // U+3000..U+9FFF but "。" (kana, ideographs, CJK punctuation: delimiters) at
 // the start of b.
 func cjkRun(b []byte) int {
-	i := 0
-	for i+2 < len(b) {
-		c, c1, c2 := b[i], b[i+1], b[i+2]
-		if c < 0xE3 || c > 0xE9 || c1&0xC0 != 0x80 || c2&0xC0 != 0x80 || c == 0xE3 && c1 == 0x80 && c2 == 0x82 {
+	n := 0
+	for len(b) >= 3 {
+		// Byte 0 in E3..E9, bytes 1 and 2 continuation bytes, not "。".
+		v := uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16
+		if v&0xFF-0xE3 > 0xE9-0xE3 || v&0xC0C000 != 0x808000 || v == 0x8280E3 {
 			break
 		}
-		i += 3
+		b = b[3:]
+		n += 3
 	}
-	return i
+	return n
 }
 
 // asciiRun returns the length of the run of ASCII bytes kept in a token at

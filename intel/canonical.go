@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"golang.org/x/net/idna"
-	"golang.org/x/net/publicsuffix"
 )
 
 // MaxValueLen bounds every indicator value (in bytes). Longer input is
@@ -183,15 +182,21 @@ func canonicalDomain(s string) (string, error) {
 	if d == "" || strings.IndexByte(d, '.') < 0 {
 		return bad("it needs at least two labels")
 	}
-	ascii := true
+	// One pass for what strings.ToLower would scan for too: lower-case
+	// ASCII names (most) are kept as they are.
+	ascii, upper := true, false
 	for i := 0; i < len(d); i++ {
-		if d[i] >= 0x80 {
+		if c := d[i]; c >= 0x80 {
 			ascii = false
 			break
+		} else if c >= 'A' && c <= 'Z' {
+			upper = true
 		}
 	}
 	if ascii {
-		d = strings.ToLower(d)
+		if upper {
+			d = strings.ToLower(d)
+		}
 	} else {
 		a, err := idnaProfile.ToASCII(d)
 		if err != nil {
@@ -243,7 +248,7 @@ func canonicalDomain(s string) (string, error) {
 			return bad("invalid punycode top-level domain")
 		}
 	}
-	suffix, icann := publicsuffix.PublicSuffix(d)
+	suffix, icann := publicSuffix(d)
 	if !icann && strings.IndexByte(suffix, '.') < 0 {
 		return bad(fmt.Sprintf("%q is not a public suffix", suffix))
 	}
@@ -257,7 +262,7 @@ func canonicalDomain(s string) (string, error) {
 // a known (ICANN or private) public suffix. It is the cheap part of domain
 // validation, used by the extractor before the full check.
 func IsPublicSuffixDomain(d string) bool {
-	suffix, icann := publicsuffix.PublicSuffix(d)
+	suffix, icann := publicSuffix(d)
 	return (icann || strings.IndexByte(suffix, '.') >= 0) && suffix != d
 }
 
