@@ -8,22 +8,24 @@ import (
 	"github.com/iocast/iocast/internal/store"
 )
 
-// Schema 4 files an indicator under one text, its key: the kind, a colon
-// and store.KeyValue ("domain:com.evil.www", "ipv4:192.0.2.1"). No kind
-// name holds a colon or is the start of another, so keys sort as (kind,
-// KeyValue) do, and a kind's indicators are the keys from "kind:" to
-// "kind;".
+// Schema 4 files an indicator under one key, the UTF-8 bytes (bytea) of
+// the kind, a colon and store.KeyValue ("domain:com.evil.www",
+// "ipv4:192.0.2.1"). No kind name holds a colon or is the start of
+// another, so keys sort as (kind, KeyValue) do, and a kind's indicators
+// are the keys from "kind:" to "kind;". Keys go to the server as []byte,
+// which pgx sends as bytea.
 
 // indicatorKey returns the key of an indicator.
-func indicatorKey(k intel.Kind, v string) string {
-	return string(k) + ":" + store.KeyValue(k, v)
+func indicatorKey(k intel.Kind, v string) []byte {
+	return []byte(string(k) + ":" + store.KeyValue(k, v))
 }
 
 // kindRange returns the keys [lo, hi) of the indicators of kind k.
-func kindRange(k intel.Kind) (lo, hi string) { return string(k) + ":", string(k) + ";" }
+func kindRange(k intel.Kind) (lo, hi []byte) { return []byte(string(k) + ":"), []byte(string(k) + ";") }
 
 // parseKey returns the kind and value a key files.
-func parseKey(key string) (intel.Kind, string, error) {
+func parseKey(b []byte) (intel.Kind, string, error) {
+	key := string(b)
 	k, v, ok := strings.Cut(key, ":")
 	if !ok || v == "" {
 		return "", "", fmt.Errorf("store: indicator key %q has no kind: %w", key, intel.ErrInvalid)

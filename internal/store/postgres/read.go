@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -21,7 +22,7 @@ const recordColumns = `key, port, first_seen, last_seen, sightings, families, ro
 func scanRecord(rows pgx.Rows) (intel.Record, error) {
 	var (
 		r                       intel.Record
-		key                     string
+		key                     []byte
 		first, last             time.Time
 		tlp                     int
 		families, sources       *string
@@ -124,7 +125,7 @@ func (s *Store) Search(ctx context.Context, q string) ([]intel.Record, error) {
 		lo, hi := kindRange(kind)
 		// CASE: the cast runs only on keys of the kind, whatever order
 		// the planner gives the conditions.
-		err = collect("key >= $1 AND key < $2 AND CASE WHEN key >= $1 AND key < $2 THEN substr(key, $3)::inet <<= $4::inet END",
+		err = collect("key >= $1 AND key < $2 AND CASE WHEN key >= $1 AND key < $2 THEN convert_from(substr(key, $3), 'UTF8')::inet <<= $4::inet END",
 			lo, hi, len(lo)+1, pq.Prefix.String())
 	default:
 		for _, ind := range pq.Exact {
@@ -140,8 +141,8 @@ func (s *Store) Search(ctx context.Context, q string) ([]intel.Record, error) {
 			// [D, D + "/"), less the names that go on with a byte before "."
 			// ("com.evil-corp" after "com.evil").
 			d, _ := kindRange(intel.KindDomain)
-			d += pq.Domain
-			err = collect("key >= $1 AND key < $2 AND (key = $1 OR key > $3)", d, d+"/", d+".")
+			d = append(d, pq.Domain...)
+			err = collect("key >= $1 AND key < $2 AND (key = $1 OR key > $3)", d, append(slices.Clip(d), '/'), append(slices.Clip(d), '.'))
 		}
 	}
 	if err != nil {
@@ -198,7 +199,7 @@ func (s *Store) Stats(ctx context.Context) (store.Stats, error) {
 	if first != nil && last != nil {
 		st.FirstSeen, st.LastSeen = utc(*first), utc(*last)
 	}
-	if err := s.countBy(ctx, `SELECT split_part(key, ':', 1), count(*) FROM indicators GROUP BY 1`, func(k string, n int64) { st.ByKind[intel.Kind(k)] = n }); err != nil {
+	if err := s.countBy(ctx, `SELECT split_part(convert_from(key, 'UTF8'), ':', 1), count(*) FROM indicators GROUP BY 1`, func(k string, n int64) { st.ByKind[intel.Kind(k)] = n }); err != nil {
 		return st, err
 	}
 	err = s.countBy(ctx, `SELECT state, count(*) FROM posts GROUP BY state`, func(k string, n int64) { st.Posts[store.PostState(k)] = n })

@@ -82,10 +82,13 @@ var (
 // Straight: while no key of the import is found stored, each batch is
 // copied into indicators under a savepoint, in the background while the
 // next batch is read and checked. Copying straight into the table is the
-// fastest way in: no staging table, one pass over the rows. Batches grow
-// to maxCopyRows, so that an import of up to 8.8M records opens at most
-// 64 subtransactions (the number PostgreSQL keeps in shared memory; more
-// make other sessions' snapshots slower while the import runs).
+// fastest way in: no staging table, one pass over the rows. The first
+// batches are small, so that the server starts early instead of waiting
+// for a whole batch to be read and checked; then batches grow to
+// maxCopyRows (straightBatch), so that an import of up to 8M records
+// opens at most 64 subtransactions (the number PostgreSQL keeps in shared
+// memory; more make other sessions' snapshots slower while the import
+// runs).
 //
 // Staged: the first batch holding a stored key (a unique violation) is
 // rolled back to its savepoint, and it and every record after it are
@@ -97,6 +100,16 @@ const (
 	copyRows    = 50_000
 	maxCopyRows = 4 * copyRows
 )
+
+// straightBatch returns the size of straight batch n (0, 1, …):
+// copyRows/16, /8, /4, /2, then copyRows, doubling every 16 batches up to
+// maxCopyRows.
+func straightBatch(n int) int {
+	if n < 4 {
+		return copyRows >> (4 - n)
+	}
+	return min(copyRows<<min((n-4)/16, 2), maxCopyRows)
+}
 
 // Update runs fn in one transaction.
 func (s *Store) Update(ctx context.Context, fn func(w store.Writer) error) error {
@@ -160,9 +173,9 @@ func (w *writer) AddRecord(ctx context.Context, r intel.Record, src store.Source
 	}
 	batch := copyRows
 	if w.straight {
-		batch = min(copyRows<<(w.batches/16), maxCopyRows)
+		batch = straightBatch(w.batches)
 	}
-	if w.pending == nil {
+	if len(w.pending) == 0 && cap(w.pending) < batch {
 		w.pending = make([]intel.Record, 0, batch) // not grown record by record: records are large
 	}
 	w.pending = append(w.pending, r)

@@ -146,3 +146,20 @@ func TestMergeNameLists(t *testing.T) {
 	}
 	check([]string{"a", "b", "c", "d"}, []string{"s", "s0", "s1", "s1x"})
 }
+
+// TestStraightBatchBudget: straight batches start small, grow to
+// maxCopyRows, and 64 of them (PostgreSQL's cached subtransactions) hold
+// at least 8M records.
+func TestStraightBatchBudget(t *testing.T) {
+	total := 0
+	for n := range 64 {
+		b := straightBatch(n)
+		if b <= 0 || b > maxCopyRows || n > 0 && b < straightBatch(n-1) {
+			t.Fatalf("straightBatch(%d) = %d", n, b)
+		}
+		total += b
+	}
+	if straightBatch(0) > copyRows/8 || straightBatch(1000) != maxCopyRows || total < 8_000_000 {
+		t.Errorf("first batch %d, last %d, 64 batches hold %d records; want ≤ %d, %d, ≥ 8M", straightBatch(0), straightBatch(1000), total, copyRows/8, maxCopyRows)
+	}
+}

@@ -3,8 +3,11 @@
 --   * one column, key, files an indicator under kind ':' store.KeyValue
 --     (the value; a domain's labels reversed: 'domain:com.evil.www'), and
 --     replaces kind, value and rdomain; the unique index is (key, port),
---     two columns and no expression. The kind and value are read back
---     from it (Go: store.ParseKey; SQL: the view indicator_values).
+--     two columns and no expression. key is bytea, its UTF-8 bytes:
+--     compared byte by byte as text COLLATE "C" would be, but received and
+--     compared without the encoding and collation checks of text. The kind
+--     and value are read back from it (Go: parseKey; SQL: the view
+--     indicator_values).
 --   * families and sources are text, the sorted names joined by a
 --     newline (store.CheckRecord turns control characters in a name into
 --     spaces), NULL when none: text[] costs a third more to receive.
@@ -23,7 +26,7 @@ ALTER SEQUENCE indicators_id_seq RENAME TO indicators_3_id_seq;
 
 CREATE TABLE indicators (
 	id            bigserial   PRIMARY KEY,
-	key           text        COLLATE "C" NOT NULL,  -- kind ':' store.KeyValue
+	key           bytea       NOT NULL,       -- UTF-8 of kind ':' store.KeyValue
 	port          integer     NOT NULL DEFAULT 0,
 	first_seen    timestamptz NOT NULL,
 	last_seen     timestamptz NOT NULL,
@@ -44,7 +47,7 @@ ALTER SEQUENCE indicators_id_seq CACHE 64;
 
 INSERT INTO indicators (id, key, port, first_seen, last_seen, sightings, families, role, tlp, confidence,
 		sources, asn, isp, country, enriched_at, revoked_at, revoke_reason)
-	SELECT id, kind || ':' || coalesce(rdomain, value), port, first_seen, last_seen, sightings,
+	SELECT id, convert_to(kind || ':' || coalesce(rdomain, value), 'UTF8'), port, first_seen, last_seen, sightings,
 		array_to_string(families, E'\n'), nullif(role, ''), tlp, confidence,
 		array_to_string(sources, E'\n'), nullif(asn, ''), nullif(isp, ''), nullif(country, ''), enriched_at,
 		CASE WHEN revoked THEN coalesce(revoked_at, now()) END, nullif(revoke_reason, '')
@@ -61,17 +64,17 @@ ALTER TABLE enrichments ADD CONSTRAINT enrichments_indicator_id_fkey
 -- indicator_values shows indicators with their kind and value, for people
 -- reading the database with psql or a BI tool.
 CREATE VIEW indicator_values AS
-	SELECT id, split_part(key, ':', 1) AS kind,
-		CASE WHEN key LIKE 'domain:%' THEN
-			array_to_string(ARRAY(SELECT l FROM unnest(string_to_array(substr(key, 8), '.')) WITH ORDINALITY AS t (l, n)
+	SELECT id, split_part(k, ':', 1) AS kind,
+		CASE WHEN k LIKE 'domain:%' THEN
+			array_to_string(ARRAY(SELECT l FROM unnest(string_to_array(substr(k, 8), '.')) WITH ORDINALITY AS t (l, n)
 				ORDER BY n DESC), '.')
-		ELSE substr(key, strpos(key, ':') + 1) END AS value,
+		ELSE substr(k, strpos(k, ':') + 1) END AS value,
 		port, first_seen, last_seen, sightings,
 		string_to_array(families, E'\n') AS families, coalesce(role, '') AS role, tlp, confidence,
 		string_to_array(sources, E'\n') AS sources, coalesce(asn, '') AS asn, coalesce(isp, '') AS isp,
 		coalesce(country, '') AS country, enriched_at,
 		revoked_at IS NOT NULL AS revoked, revoked_at, coalesce(revoke_reason, '') AS revoke_reason
-	FROM indicators;
+	FROM indicators, LATERAL (SELECT convert_from(key, 'UTF8') AS k) AS key_text;
 
 -- merge_names merges two lists of names as families and sources keep
 -- them: the union, sorted in byte order, without duplicates; NULL when
