@@ -30,7 +30,7 @@ cols3='kind, value, port, rdomain, first_seen, last_seen, sightings, families, r
 sel3="kind, value, port, rdomain, first_seen, last_seen, sightings, families, role, tlp, confidence, sources, asn, isp, country, enriched_at"
 
 schema4='CREATE TABLE indicators (
-	id bigserial PRIMARY KEY, key text COLLATE "C" NOT NULL, port integer NOT NULL DEFAULT 0,
+	id bigserial PRIMARY KEY, key bytea NOT NULL, port integer NOT NULL DEFAULT 0,
 	first_seen timestamptz NOT NULL, last_seen timestamptz NOT NULL, sightings integer NOT NULL DEFAULT 0,
 	families text, role text, tlp integer NOT NULL DEFAULT 0, confidence integer NOT NULL DEFAULT 0,
 	sources text, asn text, isp text, country text, enriched_at timestamptz, revoked_at timestamptz,
@@ -38,7 +38,7 @@ schema4='CREATE TABLE indicators (
 ALTER SEQUENCE indicators_id_seq CACHE 64;
 CREATE UNIQUE INDEX indicators_key ON indicators (key, port);'
 cols4='key, port, first_seen, last_seen, sightings, families, role, tlp, confidence, sources, asn, isp, country, enriched_at'
-sel4="kind || ':' || coalesce(rdomain, value), port, first_seen, last_seen, sightings,
+sel4="convert_to(kind || ':' || coalesce(rdomain, value), 'UTF8'), port, first_seen, last_seen, sightings,
 	array_to_string(families, E'\\\\n'), nullif(role, ''), tlp, confidence, array_to_string(sources, E'\\\\n'),
 	nullif(asn, ''), nullif(isp, ''), nullif(country, ''), enriched_at"
 
