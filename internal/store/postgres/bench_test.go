@@ -32,6 +32,8 @@ func BenchmarkImport(b *testing.B) { storetest.BenchImport(b, benchOpen, *benchN
 
 func BenchmarkReimport(b *testing.B) { storetest.BenchReimport(b, benchOpen, *benchN) }
 
+func BenchmarkReimportSame(b *testing.B) { storetest.BenchReimportSame(b, benchOpen, *benchN) }
+
 func BenchmarkLookup(b *testing.B) { storetest.BenchLookup(b, filled(b, *benchN), *benchN) }
 
 func BenchmarkExport(b *testing.B) { storetest.BenchExport(b, filled(b, *benchN), *benchN) }
