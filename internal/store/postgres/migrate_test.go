@@ -21,17 +21,8 @@ import (
 // shows kinds and values as they were.
 func TestMigrateNarrow(t *testing.T) {
 	ctx := context.Background()
-	dsn := newSchema(t)
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	ms, _ := store.Migrations(migrations, "migrations")
+	dsn, conn := schemaAt(t, 3)
 	for _, q := range []string{
-		`CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied timestamptz NOT NULL)`,
-		ms[0].SQL, ms[1].SQL, ms[2].SQL,
-		`INSERT INTO schema_migrations VALUES (1, '` + ms[0].Name + `', now()), (2, '` + ms[1].Name + `', now()), (3, '` + ms[2].Name + `', now())`,
 		`INSERT INTO indicators (id, kind, value, port, rdomain, first_seen, last_seen, sightings, families, role, tlp, confidence,
 				sources, asn, isp, country, enriched_at, revoked, revoked_at, revoke_reason) VALUES
 			(7, 'domain', 'www.evil.com', 0, 'com.evil.www', '2022-01-01Z', '2022-01-02Z', 2, '{PlugX,ShadowPad}', 'c2', 2, 80,

@@ -91,21 +91,40 @@ func TestIsDSN(t *testing.T) {
 	}
 }
 
-// TestMigrateKeyIndex opens a store written by schema 2: migration 3
-// replaces its key and rdomain indexes by one, and the indicators stay
-// found, merged and revoked by value.
-func TestMigrateKeyIndex(t *testing.T) {
+// schemaAt returns the DSN of a new schema holding the store's schema at
+// version v (migrations 1 to v applied and recorded), and a connection to
+// it, closed when the test ends.
+func schemaAt(t *testing.T, v int) (string, *pgx.Conn) {
+	t.Helper()
 	ctx := context.Background()
 	dsn := newSchema(t)
 	conn, err := pgx.Connect(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { conn.Close(ctx) })
+	if _, err := conn.Exec(ctx, `CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied timestamptz NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
 	ms, _ := store.Migrations(migrations, "migrations")
+	for _, m := range ms[:v] {
+		if _, err := conn.Exec(ctx, m.SQL); err != nil {
+			t.Fatalf("%s: %v", m.Name, err)
+		}
+		if _, err := conn.Exec(ctx, `INSERT INTO schema_migrations VALUES ($1, $2, now())`, m.Version, m.Name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dsn, conn
+}
+
+// TestMigrateKeyIndex opens a store written by schema 2: migration 3
+// replaces its key and rdomain indexes by one, and the indicators stay
+// found, merged and revoked by value.
+func TestMigrateKeyIndex(t *testing.T) {
+	ctx := context.Background()
+	dsn, conn := schemaAt(t, 2)
 	for _, q := range []string{
-		`CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied timestamptz NOT NULL)`,
-		ms[0].SQL, ms[1].SQL,
-		`INSERT INTO schema_migrations VALUES (1, '` + ms[0].Name + `', now()), (2, '` + ms[1].Name + `', now())`,
 		`INSERT INTO indicators (kind, value, port, rdomain, first_seen, last_seen, sources) VALUES
 			('domain', 'evil.com', 0, 'com.evil', '2022-01-01Z', '2022-01-02Z', '{old}'),
 			('domain', 'a.evil.com', 0, 'com.evil.a', '2022-01-01Z', '2022-01-02Z', '{old}'),
@@ -117,7 +136,6 @@ func TestMigrateKeyIndex(t *testing.T) {
 			t.Fatalf("%.40s: %v", q, err)
 		}
 	}
-	conn.Close(ctx)
 	s, err := Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)

@@ -32,21 +32,33 @@ const columnList = `key, port, first_seen, last_seen, sightings,
 // calling merge_names (a query per call, ~6 µs) when it is NULL or a run of
 // the stored list (then each of its names is stored already), which is
 // the common case of a record seen again from the same source.
-const setSQL = `
+var setSQL = `
 	first_seen = LEAST(i.first_seen, NEW.first_seen),
 	last_seen = GREATEST(i.last_seen, NEW.last_seen),
 	sightings = %s,
-	families = CASE WHEN NEW.families IS NULL OR strpos(E'\n' || i.families || E'\n', E'\n' || NEW.families || E'\n') > 0 THEN i.families
-		WHEN i.families IS NULL THEN NEW.families ELSE merge_names(i.families, NEW.families) END,
+	families = ` + mergeNames("families") + `,
 	role = coalesce(i.role, NEW.role),
 	tlp = GREATEST(i.tlp, NEW.tlp),
 	confidence = GREATEST(i.confidence, NEW.confidence),
-	sources = CASE WHEN NEW.sources IS NULL OR strpos(E'\n' || i.sources || E'\n', E'\n' || NEW.sources || E'\n') > 0 THEN i.sources
-		WHEN i.sources IS NULL THEN NEW.sources ELSE merge_names(i.sources, NEW.sources) END,
+	sources = ` + mergeNames("sources") + `,
 	asn = CASE WHEN NEW.enriched_at >= coalesce(i.enriched_at, '-infinity') THEN NEW.asn ELSE i.asn END,
 	isp = CASE WHEN NEW.enriched_at >= coalesce(i.enriched_at, '-infinity') THEN NEW.isp ELSE i.isp END,
 	country = CASE WHEN NEW.enriched_at >= coalesce(i.enriched_at, '-infinity') THEN NEW.country ELSE i.country END,
 	enriched_at = CASE WHEN NEW.enriched_at >= coalesce(i.enriched_at, '-infinity') THEN NEW.enriched_at ELSE i.enriched_at END`
+
+// namesHeld is SQL that holds when the list of names list is NULL or a run
+// of the list stored (each of its names is stored already).
+func namesHeld(list, stored string) string {
+	return `(` + list + ` IS NULL OR strpos(E'\n' || ` + stored + ` || E'\n', E'\n' || ` + list + ` || E'\n') > 0)`
+}
+
+// mergeNames is SQL that merges the list of names in column col of the
+// new row (NEW) into the stored row (i): merge_names only when the new
+// list holds names not stored.
+func mergeNames(col string) string {
+	return `CASE WHEN ` + namesHeld("NEW."+col, "i."+col) + ` THEN i.` + col + `
+		WHEN i.` + col + ` IS NULL THEN NEW.` + col + ` ELSE merge_names(i.` + col + `, NEW.` + col + `) END`
+}
 
 // set returns setSQL with the new row called alias.
 func set(alias, sightings string) string {
@@ -75,9 +87,9 @@ var (
 	// writes nothing. NULL (a NULL list or enrichment) counts as a change:
 	// the row is rewritten, as before.
 	unchangedSQL = `(s.first_seen >= i.first_seen AND s.last_seen <= i.last_seen AND s.sightings <= i.sightings
-		AND (s.families IS NULL OR strpos(E'\n' || i.families || E'\n', E'\n' || s.families || E'\n') > 0)
+		AND ` + namesHeld("s.families", "i.families") + `
 		AND (s.role IS NULL OR i.role IS NOT NULL) AND s.tlp <= i.tlp AND s.confidence <= i.confidence
-		AND (s.sources IS NULL OR strpos(E'\n' || i.sources || E'\n', E'\n' || s.sources || E'\n') > 0)
+		AND ` + namesHeld("s.sources", "i.sources") + `
 		AND (s.enriched_at IS NULL OR s.enriched_at < coalesce(i.enriched_at, '-infinity')
 			OR (s.asn, s.isp, s.country, s.enriched_at) IS NOT DISTINCT FROM (i.asn, i.isp, i.country, i.enriched_at)))`
 	upsertStageSQL = `INSERT INTO indicators AS i (` + columnList + `) SELECT ` + columnList + ` FROM stage
