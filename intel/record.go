@@ -27,5 +27,5 @@ type Record struct {
 	// Revoked is set when the indicator was withdrawn; it stays in history.
 	Revoked bool `json:"revoked,omitempty" yaml:"revoked,omitempty"`
 	// Enrichment of the indicator's IP address, when known.
-	Enrichment `json:"enrichment,omitempty" yaml:"enrichment,omitempty"`
+	Enrichment `json:"enrichment,omitzero" yaml:"enrichment,omitempty"`
 }
