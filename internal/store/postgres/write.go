@@ -3,6 +3,7 @@ package postgres
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -146,9 +147,11 @@ func (s *Store) Update(ctx context.Context, fn func(w store.Writer) error) error
 	})
 }
 
+// key is what the staging table's keys are remembered by: the kind,
+// store.KeyValue and the port.
 type key struct {
 	kind  intel.Kind
-	value string
+	value string // store.KeyValue
 	port  int
 }
 
@@ -157,9 +160,10 @@ type writer struct {
 	tx  pgx.Tx
 	now func() time.Time
 	// pending holds the checked records not yet copied, in the order they
-	// came (a key may repeat: copies merge the records of one key).
+	// came (a key may repeat: copies merge the records of one key). A
+	// batch's records are dropped once it is encoded and its copy started:
+	// a batch in flight is held only as its COPY data.
 	pending []intel.Record
-	spare   []intel.Record // the buffer of the batch in flight, reused
 	// straight is set while batches are copied straight into indicators;
 	// inflight is the batch being copied, batches counts those copied.
 	straight bool
@@ -167,7 +171,9 @@ type writer struct {
 	batches  int
 	encs     [2]copyEncoder // one for the batch in flight, one to fill
 	// staged holds the hashes of the keys copied into the staging table
-	// and not yet merged (a collision only costs an early merge).
+	// and not yet merged (a collision only costs an early merge): a batch
+	// holding one of them is copied only after a merge, since one
+	// statement cannot update a row twice.
 	staged  map[uint64]struct{}
 	seed    maphash.Seed
 	enc     copyEncoder
@@ -176,9 +182,8 @@ type writer struct {
 
 // straightCopy is a batch copied straight into indicators.
 type straightCopy struct {
-	buf   []intel.Record // the records batch points into
-	batch []store.Keyed  // kept until the copy succeeds, to send it through the staging table instead
-	done  chan error
+	data []byte // the COPY data, kept until the copy succeeds, to copy it into the staging table instead
+	done chan error
 }
 
 // AddRecord checks r and buffers it.
@@ -186,13 +191,6 @@ func (w *writer) AddRecord(ctx context.Context, r intel.Record, src store.Source
 	r, err := store.CheckRecord(r, src, w.now())
 	if err != nil {
 		return err
-	}
-	if !w.straight {
-		if _, ok := w.staged[maphash.Comparable(w.seed, key{r.Kind, r.Value, r.Port})]; ok {
-			if err := w.flush(ctx); err != nil { // one statement cannot update a row twice
-				return err
-			}
-		}
 	}
 	batch := copyRows
 	if w.straight {
@@ -233,31 +231,26 @@ func (w *writer) copyStraight(ctx context.Context) error {
 	if len(w.pending) == 0 {
 		return w.wait(ctx)
 	}
-	next := &straightCopy{buf: w.pending, batch: merged(w.pending), done: make(chan error, 1)}
 	enc := &w.encs[w.batches%2] // the other one may be in flight
 	enc.reset()
-	for _, k := range next.batch {
+	for _, k := range merged(w.pending) {
 		enc.record(k)
 	}
-	w.pending = nil
 	if err := w.wait(ctx); err != nil {
 		return err
 	}
-	if !w.straight { // the batch in flight held a stored key
-		for _, k := range next.batch {
-			w.pending = append(w.pending, *k.Record)
-		}
-		clear(next.buf)
+	if !w.straight { // the batch in flight held a stored key: these records go through the staging table
 		if len(w.pending) >= copyRows {
 			return w.copy(ctx)
 		}
 		return nil
 	}
-	data := enc.end()
-	w.pending, w.spare = w.spare[:0], nil
+	next := &straightCopy{data: enc.end(), done: make(chan error, 1)}
+	clear(w.pending)
+	w.pending = w.pending[:0]
 	w.inflight = next
 	w.batches++
-	go func() { next.done <- w.copyInto(ctx, data) }()
+	go func() { next.done <- w.copyInto(ctx, next.data) }()
 	return nil
 }
 
@@ -278,8 +271,8 @@ func (w *writer) copyInto(ctx context.Context, data []byte) error {
 }
 
 // wait waits for the batch in flight. If it held a stored key, it was
-// rolled back: it goes, before the records buffered since, through the
-// staging table, and so does everything after it.
+// rolled back: its data is copied into the staging table, and every
+// record after it goes there too.
 func (w *writer) wait(ctx context.Context) error {
 	c := w.inflight
 	if c == nil {
@@ -288,20 +281,71 @@ func (w *writer) wait(ctx context.Context) error {
 	w.inflight = nil
 	err := <-c.done
 	if err == nil {
-		clear(c.buf)
-		w.spare = c.buf[:0]
 		return nil
 	}
 	if !uniqueViolation(err) {
 		return fmt.Errorf("store: copy: %w", err)
 	}
 	w.straight = false
-	recs := make([]intel.Record, 0, len(c.batch)+len(w.pending))
-	for _, k := range c.batch {
-		recs = append(recs, *k.Record)
+	if err := w.stage(ctx); err != nil {
+		return err
 	}
-	w.pending = append(recs, w.pending...)
+	// Nothing is staged yet (straight copies come first), and a batch
+	// holds each key once: no merge is needed before it.
+	if err := stagedKeys(c.data, func(k key) { w.staged[maphash.Comparable(w.seed, k)] = struct{}{} }); err != nil {
+		return err
+	}
+	if _, err := w.tx.Conn().PgConn().CopyFrom(ctx, bytes.NewReader(c.data), copyStageSQL); err != nil {
+		return fmt.Errorf("store: copy: %w", err)
+	}
 	return nil
+}
+
+// stagedKeys calls fn with the key of each row of the COPY data an
+// encoder made (a key column, then the port).
+func stagedKeys(data []byte, fn func(key)) error {
+	bad := fmt.Errorf("store: copy data: %w", intel.ErrInvalid)
+	p := len(copyHeader)
+	for {
+		if p+2 > len(data) {
+			return bad
+		}
+		if data[p] == 0xff && data[p+1] == 0xff {
+			return nil
+		}
+		p += 2
+		field := func() ([]byte, bool) {
+			if p+4 > len(data) {
+				return nil, false
+			}
+			n := int(int32(binary.BigEndian.Uint32(data[p:])))
+			p += 4
+			if n < 0 || p+n > len(data) {
+				return nil, false
+			}
+			p += n
+			return data[p-n : p], true
+		}
+		kb, ok1 := field()
+		pb, ok2 := field()
+		if !ok1 || !ok2 || len(pb) != 4 {
+			return bad
+		}
+		kind, value, ok := strings.Cut(string(kb), ":")
+		if !ok {
+			return bad
+		}
+		fn(key{intel.Kind(kind), value, int(int32(binary.BigEndian.Uint32(pb)))})
+		for range len(columns) - 2 {
+			if p+4 > len(data) {
+				return bad
+			}
+			if n := int(int32(binary.BigEndian.Uint32(data[p:]))); n > 0 {
+				p += n
+			}
+			p += 4
+		}
+	}
 }
 
 // join waits for the batch in flight, if any, whatever its outcome: the
@@ -323,22 +367,44 @@ func (w *writer) copy(ctx context.Context) error {
 	if len(w.pending) == 0 {
 		return nil
 	}
-	if !w.staging {
-		if _, err := w.tx.Exec(ctx, `CREATE TEMP TABLE stage ON COMMIT DROP AS SELECT `+columnList+` FROM indicators WITH NO DATA`); err != nil {
-			return fmt.Errorf("store: stage: %w", err)
+	if err := w.stage(ctx); err != nil {
+		return err
+	}
+	batch := merged(w.pending)
+	hashes := make([]uint64, len(batch))
+	again := false // a key of the batch is staged: merge the staging table first
+	for i, k := range batch {
+		hashes[i] = maphash.Comparable(w.seed, key{k.Kind, k.Key, k.Port})
+		_, ok := w.staged[hashes[i]]
+		again = again || ok
+	}
+	if again {
+		if err := w.mergeStaged(ctx); err != nil {
+			return err
 		}
-		w.staging = true
 	}
 	w.enc.reset()
-	for _, k := range merged(w.pending) {
+	for i, k := range batch {
 		w.enc.record(k)
-		w.staged[maphash.Comparable(w.seed, key{k.Kind, k.Value, k.Port})] = struct{}{}
+		w.staged[hashes[i]] = struct{}{}
 	}
 	if _, err := w.tx.Conn().PgConn().CopyFrom(ctx, bytes.NewReader(w.enc.end()), copyStageSQL); err != nil {
 		return fmt.Errorf("store: copy: %w", err)
 	}
 	clear(w.pending)
 	w.pending = w.pending[:0]
+	return nil
+}
+
+// stage creates the staging table, if it does not exist yet.
+func (w *writer) stage(ctx context.Context) error {
+	if w.staging {
+		return nil
+	}
+	if _, err := w.tx.Exec(ctx, `CREATE TEMP TABLE stage ON COMMIT DROP AS SELECT `+columnList+` FROM indicators WITH NO DATA`); err != nil {
+		return fmt.Errorf("store: stage: %w", err)
+	}
+	w.staging = true
 	return nil
 }
 
@@ -358,6 +424,11 @@ func (w *writer) flush(ctx context.Context) error {
 			return err
 		}
 	}
+	return w.mergeStaged(ctx)
+}
+
+// mergeStaged merges the staging table into indicators and empties it.
+func (w *writer) mergeStaged(ctx context.Context) error {
 	if len(w.staged) == 0 {
 		return nil
 	}

@@ -229,3 +229,94 @@ func TestIdenticalReimportWritesNothing(t *testing.T) {
 }
 
 func indicatorKeyString(r intel.Record) string { return string(indicatorKey(r.Kind, r.Value)) }
+
+// TestStraightFallbackKeepsRepeats: the first straight batch of an import
+// holds a stored key, and the batches after it repeat keys of that batch
+// (from another source) while it is in flight. The failed batch goes to
+// the staging table as its COPY data, the repeats merge after it, and
+// every record ends up merged once.
+func TestStraightFallbackKeepsRepeats(t *testing.T) {
+	s := openSchema(t)
+	defer s.Close()
+	ctx := context.Background()
+	const n = 8000 // the first straight batch is 3,125 records: three batches, then the staging table
+	recs := storetest.Generate(n)
+	if err := s.Update(ctx, func(w store.Writer) error { return w.AddRecord(ctx, recs[5], store.Source{Name: "pre"}) }); err != nil {
+		t.Fatal(err)
+	}
+	err := s.Update(ctx, func(w store.Writer) error {
+		for _, src := range []string{"a", "b"} {
+			for _, r := range recs {
+				if err := w.AddRecord(ctx, r, store.Source{Name: src}); err != nil {
+					return err
+				}
+			}
+		}
+		if ww := w.(*writer); ww.straight {
+			t.Error("the import never left the straight path")
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := 0
+	err = s.Indicators(ctx, store.Filter{}, func(r intel.Record) error {
+		seen++
+		want := []string{"a", "b"}
+		if r.Value == recs[5].Value {
+			want = []string{"a", "b", "pre"}
+		}
+		if !slices.Equal(r.Sources, want) {
+			t.Errorf("%s: sources %v, want %v", r.Value, r.Sources, want)
+		}
+		return nil
+	})
+	if err != nil || seen != n {
+		t.Fatalf("Indicators: %d records, %v; want %d", seen, err, n)
+	}
+}
+
+// TestStagedKeys reads the keys back from an encoder's COPY data, and
+// rejects data cut short.
+func TestStagedKeys(t *testing.T) {
+	recs := storetest.Generate(50)
+	recs[7].Port = 8443
+	var enc copyEncoder
+	enc.reset()
+	var want []key
+	for _, k := range store.KeyOrder(recs) {
+		enc.record(k)
+		want = append(want, key{k.Kind, k.Key, k.Port})
+	}
+	data := enc.end()
+	var got []key
+	if err := stagedKeys(data, func(k key) { got = append(got, k) }); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %v\nwant %v", got, want)
+	}
+	for _, cut := range []int{0, len(copyHeader), len(copyHeader) + 3, len(data) / 2, len(data) - 1} {
+		if err := stagedKeys(data[:cut], func(key) {}); err == nil {
+			t.Errorf("data cut to %d bytes: no error", cut)
+		}
+	}
+}
+
+// FuzzStagedKeys: stagedKeys never panics or loops on any data.
+func FuzzStagedKeys(f *testing.F) {
+	var enc copyEncoder
+	enc.reset()
+	for _, k := range store.KeyOrder(storetest.Generate(3)) {
+		enc.record(k)
+	}
+	f.Add(enc.end())
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) < len(copyHeader) {
+			data = append(append([]byte{}, copyHeader...), data...)
+		}
+		stagedKeys(data, func(key) {})
+	})
+}
