@@ -239,7 +239,11 @@ func (w *writer) copyStraight(ctx context.Context) error {
 	if err := w.wait(ctx); err != nil {
 		return err
 	}
-	if !w.straight { // the batch in flight held a stored key: these records go through the staging table
+	if !w.straight {
+		// The batch in flight held a stored key: these records go through
+		// the staging table. merged has merged each key's records into its
+		// first already; store.Merge is idempotent, so merging them again
+		// there changes nothing.
 		if len(w.pending) >= copyRows {
 			return w.copy(ctx)
 		}
