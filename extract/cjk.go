@@ -13,6 +13,17 @@ import (
 // back to the previous space or CJK punctuation.
 func (s *scanner) cjkFilename(a, b int) bool {
 	seg := s.seg
+	// The tests are ordered cheapest first; most tokens glued to CJK text
+	// fail the first one.
+	if c := seg[a]; c == '(' || c == '[' || c == '{' || c == '<' || c == '\'' || c == '"' {
+		return false // "メールには(contract.vbs": the bracket starts the name
+	}
+	// "メールにはresume.hta": a name that starts with a letter after CJK
+	// prose is the ASCII name alone; "請求書.docx", "依頼書_2024.img" and
+	// "第12回….exe" run back into the CJK text.
+	if c := seg[a]; c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
+		return false
+	}
 	_, b = trimToken(seg, a, b)
 	tok := seg[a:b]
 	d := bytes.LastIndexByte(tok, '.')
@@ -20,15 +31,6 @@ func (s *scanner) cjkFilename(a, b int) bool {
 		return false
 	}
 	if prev, _ := lastRune(seg[:a]); !isFilenameRune(prev) || prev < 0x80 {
-		return false
-	}
-	if c := tok[0]; c == '(' || c == '[' || c == '{' || c == '<' || c == '\'' || c == '"' {
-		return false // "メールには(contract.vbs": the bracket starts the name
-	}
-	// "メールにはresume.hta": a name that starts with a letter after CJK
-	// prose is the ASCII name alone; "請求書.docx", "依頼書_2024.img" and
-	// "第12回….exe" run back into the CJK text.
-	if c := tok[0]; c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
 		return false
 	}
 	st := a
@@ -78,8 +80,10 @@ func (s *scanner) cjkDomain(a, b int) bool {
 		}
 		st = a - 3
 	} else {
-		_, tb := trimToken(seg, a, b)
-		if tb-a < 3 || !(seg[a] == '.' || seg[a] == '[' || seg[a] == '(' || seg[a] == '{' || seg[a] == '-') {
+		if c := seg[a]; !(c == '.' || c == '[' || c == '(' || c == '{' || c == '-') {
+			return false
+		}
+		if _, tb := trimToken(seg, a, b); tb-a < 3 {
 			return false
 		}
 	}

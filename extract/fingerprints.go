@@ -13,9 +13,13 @@ func newFingerprints(max int) fingerprints {
 	return fingerprints{slots: make([]uint64, 1024), max: max}
 }
 
-// reset empties f for a new document, keeping a small table.
+// reset empties f for a new document. It keeps a small table, and a large
+// one that the last document filled to at least an eighth: a stream of
+// large documents then does not grow its table from 1024 slots again each
+// time (rehashing every fingerprint at each doubling costs more than
+// clearing the table), and a short text after a long one frees it.
 func (f *fingerprints) reset(max int) {
-	if len(f.slots) > 1<<14 {
+	if len(f.slots) > 1<<14 && f.n*8 < len(f.slots) {
 		*f = newFingerprints(max)
 		return
 	}

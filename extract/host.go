@@ -27,24 +27,31 @@ func (s *scanner) tryHost(i, j int) bool {
 	if r[i] == '[' {
 		return s.tryBracketIPv6(i, j)
 	}
+	// The searches for bytes of the classes rbuf has none of are skipped.
+	cl := s.classes
 	slash := j
-	if k := bytes.IndexByte(r[i:j], '/'); k >= 0 {
-		slash = i + k
-	}
-	if k := bytes.IndexByte(r[i:slash], '\\'); k >= 0 {
-		slash = i + k
+	if cl&cSlash != 0 {
+		if k := bytes.IndexByte(r[i:j], '/'); k >= 0 {
+			slash = i + k
+		}
+		if k := bytes.IndexByte(r[i:slash], '\\'); k >= 0 {
+			slash = i + k
+		}
 	}
 	hp := r[i:slash]
-	if bytes.IndexByte(hp, '=') >= 0 {
+	if cl&cEq != 0 && bytes.IndexByte(hp, '=') >= 0 {
 		return false // "IOC=3.149.231.217:4444/a": split at '=' first
 	}
-	colons := bytes.Count(hp, []byte{':'})
+	colons := 0
+	if cl&cColon != 0 {
+		colons = bytes.Count(hp, []byte{':'})
+	}
 	if colons >= 2 {
 		if isCIDRSuffix(r[slash:j]) || slash+4 == j && r[slash] == '/' && allDigits(r[slash+1:j]) {
 			return true // an IPv6 network block
 		}
 		if a, err := netip.ParseAddr(string(hp)); err == nil && a.Is6() && a.Zone() == "" && hexGroups(hp) {
-			return s.emitAt(intel.KindIPv6, string(hp), 0, i, slash)
+			return s.emitIPv6(a, 0, i, slash)
 		}
 		return false
 	}
@@ -69,7 +76,8 @@ func (s *scanner) tryHost(i, j int) bool {
 		return false
 	}
 	if looksIPv4(host) {
-		if !validIPv4(host) {
+		a4, ok := validIPv4(host)
+		if !ok {
 			return true // 999.1.2.3 or 01.02.03.04: not an IP, and nothing else
 		}
 		if s.versionContext(i) {
@@ -82,9 +90,11 @@ func (s *scanner) tryHost(i, j int) bool {
 			return s.emitAt(intel.KindURL, "http://"+string(r[i:j]), 0, i, j)
 		}
 		// validIPv4 accepted only canonical dotted quads: no need to
-		// canonicalise again.
+		// canonicalise again, nor to parse the host for warninglists.
 		a, b := s.span(i, i+len(host))
-		s.emit(intel.Indicator{Kind: intel.KindIPv4, Value: string(host)}, port, a, b, s.wasDefanged(i, i+len(host)))
+		ind := intel.Indicator{Kind: intel.KindIPv4, Value: string(host)}
+		h := hostInfo{name: ind.Value, kind: intel.KindIPv4, a4: a4}
+		s.emitHost(ind, &h, port, a, b, s.wasDefanged(i, i+len(host)))
 		return true
 	}
 	if !bytes.ContainsRune(host, '.') || !plausibleDomain(host) {
@@ -108,9 +118,9 @@ func (s *scanner) tryHost(i, j int) bool {
 			return s.tryPathFilename(slash, j)
 		}
 		a, b := s.span(i, j)
-		host := hostOf(ind)
-		s.emitHost(ind, host, 0, a, b, s.wasDefanged(i, j))
-		if s.e.refs.anyHost(ind, host) {
+		h := canonicalHostInfo(ind)
+		s.emitHost(ind, &h, 0, a, b, s.wasDefanged(i, j))
+		if s.isReference(ind, &h) {
 			s.hashesIn(slash, j)
 		}
 		return true
@@ -157,33 +167,50 @@ func (s *scanner) tryBracketIPv6(i, j int) bool {
 	if len(rest) > 1 && rest[0] == '/' {
 		return s.emitAt(intel.KindURL, "http://"+string(r[i:j]), 0, i, j)
 	}
-	return s.emitAt(intel.KindIPv6, a.String(), port, i+1, e)
+	if a.Zone() != "" {
+		return false // not canonical: emitAt would report nothing either
+	}
+	return s.emitIPv6(a, port, i+1, e)
+}
+
+// emitIPv6 reports the IPv6 address a (no zone) parsed from r[i:j], as
+// emitAt(intel.KindIPv6, a.String(), …) does, without parsing it twice
+// more (canonical form, warninglists).
+func (s *scanner) emitIPv6(a netip.Addr, port, i, j int) bool {
+	ind := intel.Indicator{Kind: intel.KindIPv6, Value: a.String()}
+	h := hostInfo{name: ind.Value, kind: intel.KindIPv6, a6: ipv6Uint(a), has6: true}
+	start, end := s.span(i, j)
+	s.emitHost(ind, &h, port, start, end, s.wasDefanged(i, j))
+	return true
 }
 
 // validIPv4 reports whether b is a canonical dotted quad (no leading zeros,
-// octets up to 255), as netip formats IPv4 addresses.
-func validIPv4(b []byte) bool {
+// octets up to 255), as netip formats IPv4 addresses, and returns the
+// address as a number.
+func validIPv4(b []byte) (uint32, bool) {
+	var a uint32
 	octets, v, digits := 0, 0, 0
 	for k := 0; k <= len(b); k++ {
 		if k == len(b) || b[k] == '.' {
 			if digits == 0 || v > 255 || digits > 1 && b[k-digits] == '0' {
-				return false
+				return 0, false
 			}
+			a = a<<8 | uint32(v)
 			octets++
 			v, digits = 0, 0
 			continue
 		}
 		c := b[k]
 		if c < '0' || c > '9' {
-			return false
+			return 0, false
 		}
 		v = v*10 + int(c-'0')
 		digits++
 		if digits > 3 {
-			return false
+			return 0, false
 		}
 	}
-	return octets == 4
+	return a, octets == 4
 }
 
 func looksIPv4(b []byte) bool {

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"encoding/binary"
 	"net/netip"
 	"sort"
 	"strings"
@@ -19,10 +20,9 @@ type listIndex struct {
 	// exactKeys and hostKeys hold every key of exact and hosts: most
 	// values are ruled out without a map lookup.
 	exactKeys, hostKeys keyFilter
-	// ranges4 maps IPv4 addresses to the lists of type cidr.
+	// ranges4 and ranges6 map IP addresses to the lists of type cidr.
 	ranges4 ipv4Ranges
-	prefix6 map[netip.Prefix][]int
-	bits6   []int // prefix lengths present, IPv6
+	ranges6 ipv6Ranges
 	slow    []int // substring and regex lists, matched one by one
 	// exactKinds has the bits (kindBit) of the kinds that string lists
 	// apply to; all bits when one applies to every kind.
@@ -30,9 +30,9 @@ type listIndex struct {
 }
 
 func newListIndex(lists []*Warninglist) *listIndex {
-	x := &listIndex{lists: lists, exact: map[string][]int{}, hosts: map[string][]int{}, prefix6: map[netip.Prefix][]int{}}
-	seen6 := map[int]bool{}
+	x := &listIndex{lists: lists, exact: map[string][]int{}, hosts: map[string][]int{}}
 	var nets4 []ipv4Net
+	var nets6 []ipv6Net
 	for i, w := range lists {
 		switch w.Type {
 		case "string":
@@ -58,11 +58,8 @@ func newListIndex(lists []*Warninglist) *listIndex {
 						lo := ipv4Uint(p.Addr())
 						nets4 = append(nets4, ipv4Net{lo, lo | uint32(1<<(32-p.Bits())-1), i})
 					} else {
-						x.prefix6[p] = append(x.prefix6[p], i)
-						if !seen6[p.Bits()] {
-							seen6[p.Bits()] = true
-							x.bits6 = append(x.bits6, p.Bits())
-						}
+						lo := ipv6Uint(p.Addr())
+						nets6 = append(nets6, ipv6Net{lo, lo.or(u128Mask(128 - p.Bits())), i})
 					}
 				}
 			}
@@ -71,7 +68,7 @@ func newListIndex(lists []*Warninglist) *listIndex {
 		}
 	}
 	x.ranges4 = newIPv4Ranges(nets4)
-	sort.Ints(x.bits6)
+	x.ranges6 = newIPv6Ranges(nets6)
 	return x
 }
 
@@ -180,6 +177,105 @@ func (r *ipv4Ranges) lookup(a uint32) []int {
 	return r.lists[lo-1]
 }
 
+// u128 is a 128-bit number: an IPv6 address.
+type u128 struct{ hi, lo uint64 }
+
+func (a u128) less(b u128) bool { return a.hi < b.hi || a.hi == b.hi && a.lo < b.lo }
+
+func (a u128) or(b u128) u128 { return u128{a.hi | b.hi, a.lo | b.lo} }
+
+// next returns a+1, and false when a is the largest number.
+func (a u128) next() (u128, bool) {
+	if a.lo != ^uint64(0) {
+		return u128{a.hi, a.lo + 1}, true
+	}
+	return u128{a.hi + 1, 0}, a.hi != ^uint64(0)
+}
+
+// u128Mask returns the number whose n low bits are set.
+func u128Mask(n int) u128 {
+	switch {
+	case n <= 0:
+		return u128{}
+	case n < 64:
+		return u128{0, 1<<n - 1}
+	case n < 128:
+		return u128{1<<(n-64) - 1, ^uint64(0)}
+	}
+	return u128{^uint64(0), ^uint64(0)}
+}
+
+// ipv6Uint returns the IPv6 address a as a number.
+func ipv6Uint(a netip.Addr) u128 {
+	b := a.As16()
+	return u128{binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])}
+}
+
+// ipv6Net is an IPv6 network of a list: addresses lo to hi.
+type ipv6Net struct {
+	lo, hi u128
+	list   int
+}
+
+// ipv6Ranges is ipv4Ranges for IPv6 addresses: one binary search per
+// lookup instead of a map lookup per prefix length.
+type ipv6Ranges struct {
+	starts []u128
+	lists  [][]int
+}
+
+func newIPv6Ranges(nets []ipv6Net) ipv6Ranges {
+	var r ipv6Ranges
+	type edge struct {
+		at   u128 // where the network starts, or ends (one past its last address)
+		list int
+		d    int // +1 at the start, -1 at the end
+	}
+	var edges []edge
+	for _, n := range nets {
+		edges = append(edges, edge{n.lo, n.list, 1})
+		if end, ok := n.hi.next(); ok {
+			edges = append(edges, edge{end, n.list, -1})
+		}
+	}
+	sort.Slice(edges, func(a, b int) bool { return edges[a].at.less(edges[b].at) })
+	count := map[int]int{}
+	for k := 0; k < len(edges); {
+		at := edges[k].at
+		for ; k < len(edges) && edges[k].at == at; k++ {
+			count[edges[k].list] += edges[k].d
+		}
+		var lists []int
+		for l, c := range count {
+			if c > 0 {
+				lists = append(lists, l)
+			}
+		}
+		sort.Ints(lists)
+		r.starts = append(r.starts, at)
+		r.lists = append(r.lists, lists)
+	}
+	return r
+}
+
+// lookup returns the lists whose networks hold a.
+func (r *ipv6Ranges) lookup(a u128) []int {
+	// The last range that starts at or before a.
+	lo, hi := 0, len(r.starts)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if !a.less(r.starts[m]) {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo == 0 {
+		return nil
+	}
+	return r.lists[lo-1]
+}
+
 // kindBit returns a bit that stands for kind k in a set of kinds.
 func kindBit(k intel.Kind) uint16 {
 	switch k {
@@ -214,24 +310,96 @@ func kindBit(k intel.Kind) uint16 {
 // match returns the indices of the lists that match ind, in list order,
 // skipping reference lists when skipReference is set.
 func (x *listIndex) match(ind intel.Indicator, skipReference bool) []int {
-	return x.appendMatches(nil, ind, hostOf(ind), skipReference, false)
+	h := hostInfoOf(ind)
+	return x.appendMatches(nil, ind, &h, skipReference, false)
 }
 
 // any reports whether a list matches ind.
 func (x *listIndex) any(ind intel.Indicator) bool {
-	return x.anyHost(ind, hostOf(ind))
+	h := hostInfoOf(ind)
+	return len(x.appendMatches(nil, ind, &h, false, true)) > 0
 }
 
-// anyHost is any for an indicator whose host (hostOf) is known.
-func (x *listIndex) anyHost(ind intel.Indicator, host string) bool {
-	return len(x.appendMatches(nil, ind, host, false, true)) > 0
+// hostInfo is the host of an indicator (hostOf) and its kind (hostKind4).
+type hostInfo struct {
+	name string
+	kind intel.Kind
+	a4   uint32 // the address, for an IPv4 host
+	a6   u128   // the address, for an IPv6 host when has6 is set
+	has6 bool
+}
+
+// hostInfoOf works out the host of ind and its kind.
+func hostInfoOf(ind intel.Indicator) hostInfo {
+	h := hostInfo{name: hostOf(ind)}
+	h.kind, h.a4 = hostKind4(h.name)
+	return h
+}
+
+// canonicalHostInfo is hostInfoOf for an indicator in canonical form,
+// whose kind tells the host's kind but for URLs: the host of a domain or
+// an e-mail address is a domain (a canonical domain ends in a top-level
+// domain that is not a number, and has no colon), an IP address is its own
+// host, and hashes, CVE ids, ASNs and file names have none.
+func canonicalHostInfo(ind intel.Indicator) hostInfo {
+	switch ind.Kind {
+	case intel.KindDomain:
+		return hostInfo{name: ind.Value, kind: intel.KindDomain}
+	case intel.KindEmail:
+		return hostInfo{name: ind.Value[strings.LastIndexByte(ind.Value, '@')+1:], kind: intel.KindDomain}
+	case intel.KindIPv4:
+		a4, _ := parseIPv4(ind.Value)
+		return hostInfo{name: ind.Value, kind: intel.KindIPv4, a4: a4}
+	case intel.KindIPv6:
+		return hostInfo{name: ind.Value, kind: intel.KindIPv6}
+	case intel.KindURL:
+		h := hostInfo{name: canonicalURLHost(ind.Value)}
+		h.kind, h.a4 = hostKind4(h.name)
+		return h
+	}
+	return hostInfo{}
+}
+
+// canonicalURLHost returns the host of the canonical URL v, as
+// intel.SplitURL does (FuzzCanonicalURLHost), with fewer passes over v:
+// the scheme of a canonical URL holds no colon, and most URLs have no user
+// information and no port, which IndexByte rules out at once.
+func canonicalURLHost(v string) string {
+	k := strings.IndexByte(v, ':')
+	if k < 0 || len(v) < k+3 {
+		return ""
+	}
+	auth := v[k+3:]
+	// The authority ends at the first '/', '?' or '#'.
+	if e := strings.IndexByte(auth, '/'); e >= 0 {
+		auth = auth[:e]
+	}
+	if e := strings.IndexByte(auth, '?'); e >= 0 {
+		auth = auth[:e]
+	}
+	if e := strings.IndexByte(auth, '#'); e >= 0 {
+		auth = auth[:e]
+	}
+	if strings.IndexByte(auth, '@') >= 0 {
+		auth = auth[strings.LastIndexByte(auth, '@')+1:]
+	}
+	if len(auth) > 0 && auth[0] == '[' {
+		if e := strings.IndexByte(auth, ']'); e >= 0 {
+			return auth[1:e]
+		}
+		return ""
+	}
+	if strings.IndexByte(auth, ':') >= 0 {
+		return auth[:strings.LastIndexByte(auth, ':')]
+	}
+	return auth
 }
 
 // appendMatches appends to hits the indices of the lists that match ind,
-// whose host (hostOf) is host, in list order, skipping reference lists when
+// whose host is h, in list order, skipping reference lists when
 // skipReference is set. With first set it stops at the first match.
-func (x *listIndex) appendMatches(hits []int, ind intel.Indicator, host string, skipReference, first bool) []int {
-	hk, a4 := hostKind4(host)
+func (x *listIndex) appendMatches(hits []int, ind intel.Indicator, h *hostInfo, skipReference, first bool) []int {
+	host, hk, a4 := h.name, h.kind, h.a4
 	add := func(idx []int) {
 		for _, i := range idx {
 			w := x.lists[i]
@@ -244,9 +412,16 @@ func (x *listIndex) appendMatches(hits []int, ind intel.Indicator, host string, 
 	if x.exactKinds&kindBit(ind.Kind) != 0 {
 		v := ind.Value
 		if ind.Kind == intel.KindFilename || ind.Kind == intel.KindURL || ind.Kind == intel.KindCVE || ind.Kind == intel.KindASN {
-			v = strings.ToLower(v)
-		}
-		if x.exactKeys.has(v) {
+			// Lower-case on the stack; strings.ToLower for the rest.
+			var buf [255]byte
+			if lv, ok := lowerFast(buf[:0], v); ok {
+				if x.exactKeys.has(string(lv)) {
+					add(x.exact[string(lv)])
+				}
+			} else if v = strings.ToLower(v); x.exactKeys.has(v) {
+				add(x.exact[v])
+			}
+		} else if x.exactKeys.has(v) {
 			add(x.exact[v])
 		}
 	}
@@ -277,15 +452,13 @@ func (x *listIndex) appendMatches(hits []int, ind intel.Indicator, host string, 
 	case intel.KindIPv4:
 		add(x.ranges4.lookup(a4))
 	case intel.KindIPv6:
-		if len(x.bits6) == 0 {
+		if len(x.ranges6.starts) == 0 {
 			break
 		}
-		if a, err := netip.ParseAddr(host); err == nil {
-			for _, b := range x.bits6 {
-				if p, err := a.Prefix(b); err == nil {
-					add(x.prefix6[p])
-				}
-			}
+		if h.has6 {
+			add(x.ranges6.lookup(h.a6))
+		} else if a, err := netip.ParseAddr(host); err == nil {
+			add(x.ranges6.lookup(ipv6Uint(a)))
 		}
 	}
 	for _, i := range x.slow {
@@ -339,6 +512,29 @@ func parseIPv4(s string) (uint32, bool) {
 		}
 	}
 	return a, octets == 4
+}
+
+// lowerFast appends s in lower case to dst, as strings.ToLower does, when
+// s fits in dst's capacity and holds only ASCII and characters of
+// U+3000..U+9FFF (kana and ideographs, which have no case: TestCJKHasNoCase);
+// else it reports false.
+func lowerFast(dst []byte, s string) ([]byte, bool) {
+	if len(s) > cap(dst)-len(dst) {
+		return dst, false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x80 {
+			dst = append(dst, lowerByte(c))
+			continue
+		}
+		if c < 0xE3 || c > 0xE9 || i+2 >= len(s) || s[i+1]&0xC0 != 0x80 || s[i+2]&0xC0 != 0x80 {
+			return dst, false
+		}
+		dst = append(dst, c, s[i+1], s[i+2])
+		i += 2
+	}
+	return dst, true
 }
 
 func dedupInts(a []int) []int {

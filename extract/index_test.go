@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"encoding/binary"
 	"net/netip"
 	"path/filepath"
 	"slices"
@@ -54,6 +55,13 @@ func TestIndexAgreesWithLists(t *testing.T) {
 					last := ipv4Uint(a) | uint32(1<<(32-p.Bits())-1)
 					b := netip.AddrFrom4([4]byte{byte(last >> 24), byte(last >> 16), byte(last >> 8), byte(last)})
 					addrs = append(addrs, b, b.Next(), b.Prev())
+				} else {
+					last := ipv6Uint(a).or(u128Mask(128 - p.Bits()))
+					var b16 [16]byte
+					binary.BigEndian.PutUint64(b16[:8], last.hi)
+					binary.BigEndian.PutUint64(b16[8:], last.lo)
+					b := netip.AddrFrom16(b16)
+					addrs = append(addrs, b, b.Next(), b.Prev())
 				}
 				for _, b := range addrs {
 					if b.IsValid() {
@@ -69,6 +77,11 @@ func TestIndexAgreesWithLists(t *testing.T) {
 		t.Fatalf("only %d indicators", len(inds))
 	}
 	for _, ind := range inds {
+		// The scanner works out the host of a canonical indicator from
+		// its kind; it must find what hostOf and hostKind4 find.
+		if got, want := canonicalHostInfo(ind), hostInfoOf(ind); got.name != want.name || got.kind != want.kind || got.a4 != want.a4 {
+			t.Fatalf("%s %q: canonicalHostInfo %+v, hostInfoOf %+v", ind.Kind, ind.Value, got, want)
+		}
 		for _, skip := range []bool{false, true} {
 			var want []int
 			for i, w := range lists {

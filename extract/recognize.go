@@ -59,8 +59,17 @@ func (s *scanner) piece(i, j, depth int) {
 	if intel.HashKind(j-i) != "" && s.tryHash(i, j) {
 		return // a hash and nothing else: no scheme, '@', dot or slash
 	}
-	if s.tryURL(i, j, depth) || s.tryEmail(i, j, depth) || s.tryHost(i, j) ||
-		s.tryHash(i, j) || s.tryCVE(i, j) || s.tryASN(i, j) || s.tryFilename(i, j) {
+	// A URL needs a colon and a slash, an e-mail address an at sign, a
+	// host a dot, a colon or a slash (a path), a file name a dot: without
+	// them these recognizers find nothing (FuzzKnownClasses). Most
+	// candidates without any ("(KHTML", "(C2)", "[active]") go straight
+	// to the hash, CVE and ASN tests.
+	c := s.classes
+	if c&cColon != 0 && c&cSlash != 0 && s.tryURL(i, j, depth) ||
+		c&cAt != 0 && s.tryEmail(i, j, depth) ||
+		c&(cDot|cColon|cSlash) != 0 && s.tryHost(i, j) ||
+		s.tryHash(i, j) || s.tryCVE(i, j) || s.tryASN(i, j) ||
+		c&cDot != 0 && s.tryFilename(i, j) {
 		return
 	}
 	if depth >= maxDepth {
@@ -145,9 +154,9 @@ func (s *scanner) tryURL(i, j, depth int) bool {
 		return true // a scheme with a bad host: nothing else to find here
 	}
 	a, b := s.span(ss, j)
-	host := hostOf(ind)
-	s.emitHost(ind, host, 0, a, b, s.wasDefanged(ss, j))
-	if s.e.refs.anyHost(ind, host) {
+	h := canonicalHostInfo(ind)
+	s.emitHost(ind, &h, 0, a, b, s.wasDefanged(ss, j))
+	if s.isReference(ind, &h) {
 		s.hashesIn(k+3, j)
 	}
 	if ss-i > 4 && depth < maxDepth {
@@ -167,7 +176,7 @@ func balance(r []byte, i, j int) int {
 		if c != ')' && c != ']' && c != '}' {
 			break
 		}
-		if no, nc := countPair(r[i:j], closingToOpening(c), c); no >= nc {
+		if balanced(r[i:j], closingToOpening(c), c) {
 			break
 		}
 		j--
@@ -359,10 +368,10 @@ func (s *scanner) tryFilename(i, j int) bool {
 	if k := intel.HashKind(d - i); k != "" && s.tryHash(i, d) {
 		return true
 	}
-	if quietExtensions[string(lowerAll(r[d+1:j]))] || notFiles[string(lowerAll(r[i:j]))] {
+	if quietExtensions[string(lowerAll(r[d+1:j]))] || equalFold(r[d+1:j], "js") && notFiles[string(lowerAll(r[i:j]))] {
 		return true // a file name, but not one worth reporting
 	}
-	if f := bytes.IndexByte(r[i:j], '.'); f > 0 && avPrefixes[string(lowerAll(r[i:i+f]))] && bytes.Count(r[i:j], []byte{'.'}) >= 2 {
+	if f := bytes.IndexByte(r[i:j], '.'); f > 0 && bytes.Count(r[i:j], []byte{'.'}) >= 2 && avPrefixes[string(lowerAll(r[i:i+f]))] {
 		return true // "Backdoor.Win64.DOWNIISSA.Z" is a signature name
 	}
 	return s.emitAt(intel.KindFilename, string(r[i:j]), 0, i, j)
@@ -382,6 +391,7 @@ var quietExtensions = map[string]bool{
 }
 
 // notFiles are names with a file extension that are software, not files.
+// They all end in ".js" (TestNotFilesJS), which tryFilename tests first.
 var notFiles = map[string]bool{
 	"node.js": true, "vue.js": true, "next.js": true, "nuxt.js": true, "react.js": true, "angular.js": true,
 	"three.js": true, "d3.js": true, "express.js": true, "chart.js": true, "ember.js": true, "backbone.js": true,

@@ -18,6 +18,8 @@ const (
 	cHigh                       // a non-ASCII rune kept in the token
 	cEq                         // '=' (md5=…, url=…)
 	cOther                      // any other ASCII byte kept in the token
+
+	allClasses = 1<<iota - 1
 )
 
 var class [256]uint16
@@ -365,6 +367,12 @@ func lastRune(b []byte) (rune, int) { return utf8.DecodeLastRune(b) }
 func isFilenameRune(r rune) bool {
 	if r < 0x80 {
 		return isASCIIAlnum(byte(r)) || r == '_' || r == '-'
+	}
+	// Most runes looked at are kana and ideographs: every one of these
+	// ranges is letters (TestFilenameRuneRanges), found without a search
+	// of the Unicode tables.
+	if r >= 0x4E00 && r <= 0x9FFF || r >= 0x3041 && r <= 0x3096 || r >= 0x30A1 && r <= 0x30FA {
+		return true
 	}
 	return unicode.IsLetter(r) || unicode.IsNumber(r) || r == 'ー'
 }

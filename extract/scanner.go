@@ -37,14 +37,19 @@ type scanner struct {
 	// to the text passed to AppendRefang (in joins).
 	rebaseFrom int
 	defanged   bool
-	emitted    int    // matches reported so far
-	hits       []int  // warninglists that match, reused
-	tmp        []byte // scratch
+	// classes holds the tokenizer's classes of the bytes in rbuf, or
+	// more (allClasses when not known): piece skips the recognizers that
+	// need a byte rbuf does not have.
+	classes uint16
+	emitted int    // matches reported so far
+	hits    []int  // warninglists that match, reused
+	refHits []int  // reference lists that match, reused
+	tmp     []byte // scratch
 }
 
 func newScanner(e *Extractor, fn func(Match) error) *scanner {
 	s := scannerPool.Get().(*scanner)
-	s.e, s.fn, s.err, s.seed, s.emitted = e, fn, nil, maphash.MakeSeed(), 0
+	s.e, s.fn, s.err, s.seed, s.emitted, s.classes = e, fn, nil, maphash.MakeSeed(), 0, allClasses
 	s.seen.reset(e.opts.MaxDistinct)
 	return s
 }
@@ -513,7 +518,7 @@ func trimToken(seg []byte, a, b int) (int, int) {
 			break
 		}
 		if c == ')' || c == ']' || c == '}' {
-			if no, nc := countPair(seg[a:b], closingToOpening(c), c); no >= nc {
+			if balanced(seg[a:b], closingToOpening(c), c) {
 				// Balanced: part of the value ("…_(bar)", "1.2.3[.]4" never
 				// ends in a bracket, but "evil[.]com[.]" might not either).
 				if !(c == ']' && b-a >= 2 && seg[b-2] == '.') {
@@ -524,6 +529,17 @@ func trimToken(seg []byte, a, b int) (int, int) {
 		b--
 	}
 	return a, b
+}
+
+// balanced reports whether b, which ends in the closing bracket c, holds
+// as many opening brackets o: most such tokens ("Gecko)", "(C2)" once
+// trimmed) have none, which IndexByte finds at once.
+func balanced(b []byte, o, c byte) bool {
+	if bytes.IndexByte(b, o) < 0 {
+		return false
+	}
+	no, nc := countPair(b, o, c)
+	return no >= nc
 }
 
 // countPair counts the bytes o and c in b in one pass.
@@ -558,15 +574,25 @@ func (s *scanner) candidate(t token) {
 		// Nothing to refang: every defang has a bracket, a backslash, a
 		// non-ASCII byte or a defanged scheme before a colon.
 		s.rbuf, s.posBase, s.ident, s.defanged = seg[a:b], a, true, false
+		s.classes = t.mask
 		s.recognize()
+		s.classes = allClasses
 		return
 	}
-	s.defanged = s.refang(a, b)
+	// Unless refanging changed the text, the token's classes are those of
+	// rbuf's bytes, or more.
+	if s.defanged = s.refang(a, b); !s.defanged {
+		s.classes = t.mask
+	}
 	s.recognize()
+	s.classes = allClasses
 }
 
-// schemeDefanged reports whether a defanged scheme ("hxxp:", "fxp:") may end
-// before a colon in seg[a:b]: it refangs the few bytes before each colon.
+// schemeDefanged reports whether a defanged scheme ("hxxp:", "fxp:") ends
+// before a colon in seg[a:b], a token without brackets, backslashes and
+// non-ASCII bytes: in such text it is the only thing AppendRefang changes,
+// so this is exactly whether refanging seg[a:b] changes it
+// (FuzzSchemeDefanged).
 func (s *scanner) schemeDefanged(a, b int) bool {
 	for k := a; k < b; k++ {
 		c := bytes.IndexByte(s.seg[k:b], ':')
@@ -574,15 +600,57 @@ func (s *scanner) schemeDefanged(a, b int) bool {
 			return false
 		}
 		k += c
-		// The longest, "hxxps:", and the byte before it.
-		var changed bool
-		s.buf, _, changed = intel.AppendRefang(s.buf[:0], nil, s.seg[max(a, k-6):k+1], intel.RefangOptions{})
-		if changed {
+		if defangedSchemeBefore(s.seg[a:b], k-a) {
 			return true
 		}
 	}
 	return false
 }
+
+// defangedSchemeBefore reports whether a scheme that AppendRefang replaces
+// ("hxxp", "hXXps", "h**p", "fxp", "fxps") ends right before the colon at
+// t[k], with the rule of intel's schemeDefang: the scheme does not follow
+// a letter or digit of t.
+func defangedSchemeBefore[T ~string | ~[]byte](t T, k int) bool {
+	// "hxxp:" and "fxps:" start 4 bytes before the colon, "hxxps:" 5 and
+	// "fxp:" 3.
+	for _, n := range [3]int{3, 4, 5} {
+		p := k - n
+		if p < 0 {
+			break
+		}
+		if p > 0 && isASCIIAlnum(t[p-1]) {
+			continue
+		}
+		w := n // the scheme's length, without the "s"
+		if lowerByte(t[k-1]) == 's' {
+			w--
+		}
+		switch lowerByte(t[p]) {
+		case 'h':
+			// "h" + two of x, *, _ or t (not "tt") + "p".
+			if w != 4 || lowerByte(t[p+3]) != 'p' {
+				continue
+			}
+			x, y := lowerByte(t[p+1]), lowerByte(t[p+2])
+			if x == 't' && y == 't' || !(isMaskByte(x) || x == 't') || !(isMaskByte(y) || y == 't') {
+				continue
+			}
+			return true
+		case 'f':
+			// "f" + one of x, *, _ + "p".
+			if w != 3 || lowerByte(t[p+2]) != 'p' || !isMaskByte(lowerByte(t[p+1])) {
+				continue
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// isMaskByte reports whether b stands for a letter in a defanged scheme
+// (hxxp, h**p, h__p).
+func isMaskByte(b byte) bool { return b == 'x' || b == '*' || b == '_' }
 
 // refang refangs seg[a:b] into rbuf and reports whether that changed it.
 func (s *scanner) refang(a, b int) bool {
@@ -619,21 +687,23 @@ func stillDefanged(ind intel.Indicator) bool {
 		return false
 	}
 	v := ind.Value
-	// Every defang but a scheme has a bracket, a backslash or a non-ASCII
-	// byte; a scheme ends before a colon.
+	// Every defang but a scheme has a bracket, a backslash, a space or a
+	// non-ASCII byte; a scheme ends before a colon.
 	for i := 0; i < len(v); i++ {
 		if maybeDefang[v[i]] {
 			return intel.Refang(v) != v
 		}
 	}
+	// Without those, only a scheme can be refanged, and
+	// defangedSchemeBefore tells exactly.
 	for k := 0; k < len(v); k++ {
 		c := strings.IndexByte(v[k:], ':')
 		if c < 0 {
 			break
 		}
 		k += c
-		if w := v[max(0, k-6) : k+1]; intel.Refang(w) != w {
-			return intel.Refang(v) != v
+		if defangedSchemeBefore(v, k) {
+			return true
 		}
 	}
 	return false
@@ -660,13 +730,20 @@ func kindSalt(k intel.Kind) uint64 {
 	return (uint64(len(k)) | uint64(k[0])<<8 | uint64(k[len(k)-1])<<16) * 0xC2B2AE3D27D4EB4F
 }
 
-func (s *scanner) emit(ind intel.Indicator, port int, start, end int, defanged bool) {
-	s.emitHost(ind, "", port, start, end, defanged)
+// isReference reports whether a reference list (social media, sandboxes,
+// vendor sites) matches ind, whose host is h.
+func (s *scanner) isReference(ind intel.Indicator, h *hostInfo) bool {
+	s.refHits = s.e.refs.appendMatches(s.refHits[:0], ind, h, false, true)
+	return len(s.refHits) > 0
 }
 
-// emitHost is emit for an indicator whose host (hostOf) is known, or "" if
-// not worked out yet.
-func (s *scanner) emitHost(ind intel.Indicator, host string, port int, start, end int, defanged bool) {
+func (s *scanner) emit(ind intel.Indicator, port int, start, end int, defanged bool) {
+	s.emitHost(ind, nil, port, start, end, defanged)
+}
+
+// emitHost is emit for an indicator whose host is known, or nil if not
+// worked out yet.
+func (s *scanner) emitHost(ind intel.Indicator, h *hostInfo, port int, start, end int, defanged bool) {
 	if s.err != nil || s.defanged && stillDefanged(ind) {
 		return
 	}
@@ -674,10 +751,11 @@ func (s *scanner) emitHost(ind intel.Indicator, host string, port int, start, en
 	if !s.seen.add(fp) {
 		return
 	}
-	if host == "" {
-		host = hostOf(ind)
+	if h == nil {
+		hi := canonicalHostInfo(ind)
+		h = &hi
 	}
-	s.hits = s.e.index.appendMatches(s.hits[:0], ind, host, defanged, !s.e.opts.KeepWarned)
+	s.hits = s.e.index.appendMatches(s.hits[:0], ind, h, defanged, !s.e.opts.KeepWarned)
 	if len(s.hits) > 0 && !s.e.opts.KeepWarned {
 		return
 	}
