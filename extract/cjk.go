@@ -106,7 +106,7 @@ func (s *scanner) cjkDomain(a, b int) bool {
 	}
 	_, b = trimToken(seg, k, b)
 	before := s.emitted
-	s.refang(k, b)
+	s.refangCopy(k, b) // a copy: the dots are rewritten in place
 	// Full-width and ideographic dots between a CJK label and the next one.
 	w := 0
 	for r := 0; r < len(s.rbuf); r++ {

@@ -227,3 +227,70 @@ func FuzzLowerFast(f *testing.F) {
 		}
 	})
 }
+
+// TestJunkTables checks the byte tables of isLeadingJunk and
+// isTrailingJunk against the switches they replaced.
+func TestJunkTables(t *testing.T) {
+	leading := func(c byte) bool {
+		switch c {
+		case '(', '[', '{', '<', '\'', '"', '*', '_', '~', '.', ',', ':', ';', '!', '?', '=', '+', '#', '-':
+			return true
+		}
+		return false
+	}
+	trailing := func(c byte) bool {
+		switch c {
+		case '.', ',', ';', ':', '!', '?', '\'', '"', '*', '_', '~', ')', ']', '}', '>':
+			return true
+		}
+		return false
+	}
+	for c := 0; c < 256; c++ {
+		if isLeadingJunk(byte(c)) != leading(byte(c)) || isTrailingJunk(byte(c)) != trailing(byte(c)) {
+			t.Errorf("byte %#x: leading %v (want %v), trailing %v (want %v)", c, isLeadingJunk(byte(c)), leading(byte(c)), isTrailingJunk(byte(c)), trailing(byte(c)))
+		}
+	}
+}
+
+// TestNameBytes checks the table behind isASCIIAlnum, isLabelByte,
+// isLocalByte and isHexByte against the range tests it replaced.
+func TestNameBytes(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		b := byte(c)
+		alnum := b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
+		label := alnum || b == '-' || b == '_'
+		local := alnum || b == '.' || b == '_' || b == '-' || b == '+' || b == '%' || b == '\''
+		hex := b >= '0' && b <= '9' || b >= 'a' && b <= 'f' || b >= 'A' && b <= 'F'
+		if isASCIIAlnum(b) != alnum || isLabelByte(b) != label || isLocalByte(b) != local || isHexByte(b) != hex {
+			t.Errorf("byte %#x: alnum %v label %v local %v hex %v", c, isASCIIAlnum(b), isLabelByte(b), isLocalByte(b), isHexByte(b))
+		}
+		if want := strings.ToLower(string(rune(b)))[0]; b < 0x80 && lowerByte(b) != want || b >= 0x80 && lowerByte(b) != b {
+			t.Errorf("lowerByte(%#x) = %#x", c, lowerByte(b))
+		}
+	}
+}
+
+// FuzzRefangedClasses checks the classes candidate gives piece for a
+// refanged token: every byte of the refanged text has one of them
+// (FuzzKnownClasses checks that piece finds the same with any such set).
+func FuzzRefangedClasses(f *testing.F) {
+	for _, s := range []string{"evil[.]com", "x[dot]y", "a(at)b[.]co", "user[@]evil[.]com", "hxxps[:]//evil[.]com/a",
+		"evil．com", "a＠b", "evil\\.com", "ftp[://]1.2.3.4", "1.2.3.[]4", "evil.]com", "h**p://x", "セキュリティ更新．net"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		for _, tok := range tokenize(b, nil) {
+			src := b[tok.start:tok.end]
+			out, _, changed := intel.AppendRefang(nil, nil, src, intel.RefangOptions{})
+			if !changed {
+				continue
+			}
+			cls := refangedClasses(tok.mask, out)
+			for _, c := range out {
+				if class[c]&^cls != 0 {
+					t.Fatalf("%q refanged to %q: byte %q has classes %#x, not in %#x", src, out, c, class[c], cls)
+				}
+			}
+		}
+	})
+}

@@ -227,13 +227,9 @@ func notASampleID(before []byte) bool {
 	return false
 }
 
-func isHexByte(c byte) bool {
-	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
-}
+func isHexByte(c byte) bool { return nameBytes[c]&bHex != 0 }
 
-func isLocalByte(c byte) bool {
-	return isASCIIAlnum(c) || c == '.' || c == '_' || c == '-' || c == '+' || c == '%' || c == '\''
-}
+func isLocalByte(c byte) bool { return nameBytes[c]&bLocal != 0 }
 
 func (s *scanner) tryEmail(i, j, depth int) bool {
 	r := s.rbuf

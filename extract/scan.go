@@ -310,20 +310,53 @@ func isCJK(r rune) bool {
 	return false
 }
 
-func isASCIIAlnum(b byte) bool {
-	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
-}
+func isASCIIAlnum(b byte) bool { return nameBytes[b]&bAlnum != 0 }
 
-func isLabelByte(b byte) bool {
-	return isASCIIAlnum(b) || b == '-' || b == '_'
-}
+func isLabelByte(b byte) bool { return nameBytes[b]&bLabel != 0 }
 
-func lowerByte(b byte) byte {
-	if b >= 'A' && b <= 'Z' {
-		return b + 'a' - 'A'
+// nameBytes classes the bytes of host names, e-mail local parts and hex
+// digits for isASCIIAlnum, isLabelByte, isLocalByte and isHexByte: one
+// table lookup instead of several range tests, in loops over every byte
+// of a candidate (TestNameBytes).
+var nameBytes = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		b := byte(c)
+		if b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' {
+			t[c] |= bAlnum | bLabel | bLocal
+		}
+		if b >= '0' && b <= '9' || b >= 'a' && b <= 'f' || b >= 'A' && b <= 'F' {
+			t[c] |= bHex
+		}
 	}
-	return b
-}
+	for _, b := range []byte("-_") {
+		t[b] |= bLabel
+	}
+	for _, b := range []byte("._-+%'") {
+		t[b] |= bLocal
+	}
+	return t
+}()
+
+const (
+	bAlnum = 1 << iota // ASCII letter or digit
+	bLabel             // and '-', '_'
+	bLocal             // and '.', '_', '-', '+', '%', '\''
+	bHex               // 0-9 a-f A-F
+)
+
+func lowerByte(b byte) byte { return lowerBytes[b] }
+
+// lowerBytes maps ASCII capitals to lower case and every other byte to
+// itself: a lookup instead of a compare and branch per byte.
+var lowerBytes = func() (t [256]byte) {
+	for c := range t {
+		t[c] = byte(c)
+		if c >= 'A' && c <= 'Z' {
+			t[c] = byte(c) + 'a' - 'A'
+		}
+	}
+	return t
+}()
 
 // equalFold reports whether b equals the lower-case ASCII s, ignoring case.
 func equalFold(b []byte, s string) bool {

@@ -479,21 +479,17 @@ func trimRightPunct(b []byte) []byte {
 	return b
 }
 
-func isTrailingJunk(c byte) bool {
-	switch c {
-	case '.', ',', ';', ':', '!', '?', '\'', '"', '*', '_', '~', ')', ']', '}', '>':
-		return true
-	}
-	return false
-}
+func isTrailingJunk(c byte) bool { return trailingJunk[c] }
 
-func isLeadingJunk(c byte) bool {
-	switch c {
-	case '(', '[', '{', '<', '\'', '"', '*', '_', '~', '.', ',', ':', ';', '!', '?', '=', '+', '#', '-':
-		return true
-	}
-	return false
-}
+func isLeadingJunk(c byte) bool { return leadingJunk[c] }
+
+// leadingJunk and trailingJunk are the bytes trimmed before and after an
+// indicator: one table lookup instead of a switch's compares, since
+// hotTokens, interesting and trimToken test most tokens' ends.
+var (
+	leadingJunk  = byteSet("([{<'\"*_~.,:;!?=+#-")
+	trailingJunk = byteSet(".,;:!?'\"*_~)]}>")
+)
 
 // trimToken trims punctuation around an indicator: leading brackets and
 // quotes, trailing sentence punctuation, and closing brackets that have no
@@ -579,13 +575,34 @@ func (s *scanner) candidate(t token) {
 		s.classes = allClasses
 		return
 	}
-	// Unless refanging changed the text, the token's classes are those of
-	// rbuf's bytes, or more.
+	// Text that refanging leaves as it is (a bracket that is no defang,
+	// "(KHTML") is recognized in place, with the token's classes, as
+	// above. Refanged text has the token's classes, and a dot or an at
+	// sign that a word or a non-ASCII defang became ("[dot]", "＠").
 	if s.defanged = s.refang(a, b); !s.defanged {
 		s.classes = t.mask
+	} else {
+		s.classes = refangedClasses(t.mask, s.rbuf)
 	}
 	s.recognize()
 	s.classes = allClasses
+}
+
+// refangedClasses returns the classes of the bytes of r, the refanged
+// form of a token whose tokenizer classes are mask, or more. Refanging
+// drops bytes and writes '.', ':', '@', '/' and scheme letters; a colon
+// or a slash it writes stands for one in the source ("[:]", "[://]",
+// "\/", "hxxp[:]//"), so only a dot and an at sign can be new
+// (FuzzRefangedClasses): those are looked for when the token has none.
+func refangedClasses(mask uint16, r []byte) uint16 {
+	mask |= cAlpha | cHex
+	if mask&cDot == 0 && bytes.IndexByte(r, '.') >= 0 {
+		mask |= cDot
+	}
+	if mask&cAt == 0 && bytes.IndexByte(r, '@') >= 0 {
+		mask |= cAt
+	}
+	return mask
 }
 
 // schemeDefanged reports whether a defanged scheme ("hxxp:", "fxp:") ends
@@ -653,7 +670,21 @@ func defangedSchemeBefore[T ~string | ~[]byte](t T, k int) bool {
 func isMaskByte(b byte) bool { return b == 'x' || b == '*' || b == '_' }
 
 // refang refangs seg[a:b] into rbuf and reports whether that changed it.
+// Text that refanging leaves as it is is not copied: rbuf is then
+// seg[a:b] itself (ident), and must not be written to.
 func (s *scanner) refang(a, b int) bool {
+	var changed bool
+	s.buf, s.pos, changed = intel.AppendRefangChanged(s.buf[:0], s.pos[:0], s.seg[a:b], intel.RefangOptions{})
+	if !changed {
+		s.rbuf, s.posBase, s.ident = s.seg[a:b], a, true
+		return false
+	}
+	s.rbuf, s.posBase, s.ident = s.buf, a, false
+	return true
+}
+
+// refangCopy is refang, but rbuf is always a copy in buf, with pos.
+func (s *scanner) refangCopy(a, b int) bool {
 	var changed bool
 	s.buf, s.pos, changed = intel.AppendRefang(s.buf[:0], s.pos[:0], s.seg[a:b], intel.RefangOptions{})
 	s.rbuf, s.posBase, s.ident = s.buf, a, false

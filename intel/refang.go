@@ -40,6 +40,14 @@ func AppendRefang(dst []byte, pos []int32, src []byte, opts RefangOptions) (out 
 	return appendRefang(dst, pos, src, opts, false)
 }
 
+// AppendRefangChanged is AppendRefang, except that when nothing is
+// refanged it appends nothing to dst and pos (and reports false): the
+// caller then uses src itself. It saves copying text that refanging
+// leaves as it is.
+func AppendRefangChanged(dst []byte, pos []int32, src []byte, opts RefangOptions) (out []byte, outPos []int32, changed bool) {
+	return appendRefang(dst, pos, src, opts, true)
+}
+
 // text is what the refanger reads: a string or a byte slice.
 type text interface{ ~string | ~[]byte }
 

@@ -104,7 +104,8 @@ func appendRefangRef[S text](dst []byte, pos []int32, src S, opts RefangOptions,
 }
 
 // FuzzAppendRefang checks appendRefang against the reference
-// implementation: output, offsets and the changed flag.
+// implementation: output, offsets and the changed flag; and
+// AppendRefangChanged against AppendRefang.
 func FuzzAppendRefang(f *testing.F) {
 	for _, s := range []string{"hxxp[:]//evil[.]com", "evil .com", "a\\.b", "x[dot]y (at) z", "1.2.3.[]4", "evil.]com", "ａ＠ｂ．ｃ", "a\u200bb", "user at evil dot com"} {
 		f.Add(s, true)
@@ -123,6 +124,19 @@ func FuzzAppendRefang(f *testing.F) {
 			if string(got) != string(want) || gotChanged != wantChanged {
 				t.Fatalf("%q (string, only %v): got %q %v, want %q %v", s, only, got, gotChanged, want, wantChanged)
 			}
+		}
+		// AppendRefangChanged is AppendRefang when something changes, and
+		// appends nothing otherwise.
+		full, fullPos, fullChanged := AppendRefang([]byte("x"), []int32{7}, []byte(s), opts)
+		got, gotPos, gotChanged := AppendRefangChanged([]byte("x"), []int32{7}, []byte(s), opts)
+		if gotChanged != fullChanged {
+			t.Fatalf("%q: AppendRefangChanged changed %v, AppendRefang %v", s, gotChanged, fullChanged)
+		}
+		if !fullChanged {
+			full, fullPos = []byte("x"), []int32{7}
+		}
+		if string(got) != string(full) || !slices.Equal(gotPos, fullPos) {
+			t.Fatalf("%q: AppendRefangChanged gave %q %v, want %q %v", s, got, gotPos, full, fullPos)
 		}
 	})
 }
