@@ -2,6 +2,7 @@ package extract
 
 import (
 	"encoding/binary"
+	"math"
 	"net/netip"
 	"sort"
 	"strings"
@@ -122,39 +123,22 @@ type ipv4Ranges struct {
 	lists  [][]int
 }
 
+// newIPv4Ranges builds the ranges as newIPv6Ranges does, in a 128-bit
+// space: the end of a network that ends at the last IPv4 address
+// (255.255.255.255 + 1) is a range no IPv4 address reaches, and is left out.
 func newIPv4Ranges(nets []ipv4Net) ipv4Ranges {
+	wide := make([]ipv6Net, len(nets))
+	for i, n := range nets {
+		wide[i] = ipv6Net{u128{0, uint64(n.lo)}, u128{0, uint64(n.hi)}, n.list}
+	}
+	r6 := newIPv6Ranges(wide)
 	var r ipv4Ranges
-	if len(nets) == 0 {
-		return r
-	}
-	type edge struct {
-		at   uint64 // where the network starts, or ends (one past its last address)
-		list int
-		d    int // +1 at the start, -1 at the end
-	}
-	var edges []edge
-	for _, n := range nets {
-		edges = append(edges, edge{uint64(n.lo), n.list, 1}, edge{uint64(n.hi) + 1, n.list, -1})
-	}
-	sort.Slice(edges, func(a, b int) bool { return edges[a].at < edges[b].at })
-	count := map[int]int{}
-	for k := 0; k < len(edges); {
-		at := edges[k].at
-		for ; k < len(edges) && edges[k].at == at; k++ {
-			count[edges[k].list] += edges[k].d
-		}
-		if at > 1<<32-1 {
+	for i, at := range r6.starts {
+		if at.hi != 0 || at.lo > math.MaxUint32 {
 			break
 		}
-		var lists []int
-		for l, c := range count {
-			if c > 0 {
-				lists = append(lists, l)
-			}
-		}
-		sort.Ints(lists)
-		r.starts = append(r.starts, uint32(at))
-		r.lists = append(r.lists, lists)
+		r.starts = append(r.starts, uint32(at.lo))
+		r.lists = append(r.lists, r6.lists[i])
 	}
 	return r
 }
