@@ -2,7 +2,6 @@ package extract
 
 import (
 	"encoding/binary"
-	"math"
 	"net/netip"
 	"sort"
 	"strings"
@@ -22,8 +21,8 @@ type listIndex struct {
 	// values are ruled out without a map lookup.
 	exactKeys, hostKeys keyFilter
 	// ranges4 and ranges6 map IP addresses to the lists of type cidr.
-	ranges4 ipv4Ranges
-	ranges6 ipv6Ranges
+	ranges4 ipRanges
+	ranges6 ipRanges
 	slow    []int // substring and regex lists, matched one by one
 	// exactKinds has the bits (kindBit) of the kinds that string lists
 	// apply to; all bits when one applies to every kind.
@@ -32,8 +31,7 @@ type listIndex struct {
 
 func newListIndex(lists []*Warninglist) *listIndex {
 	x := &listIndex{lists: lists, exact: map[string][]int{}, hosts: map[string][]int{}}
-	var nets4 []ipv4Net
-	var nets6 []ipv6Net
+	var nets4, nets6 []ipNet
 	for i, w := range lists {
 		switch w.Type {
 		case "string":
@@ -57,10 +55,10 @@ func newListIndex(lists []*Warninglist) *listIndex {
 				for p := range set {
 					if p.Addr().Is4() {
 						lo := ipv4Uint(p.Addr())
-						nets4 = append(nets4, ipv4Net{lo, lo | uint32(1<<(32-p.Bits())-1), i})
+						nets4 = append(nets4, ipNet{u128{0, uint64(lo)}, u128{0, uint64(lo | uint32(1<<(32-p.Bits())-1))}, i})
 					} else {
 						lo := ipv6Uint(p.Addr())
-						nets6 = append(nets6, ipv6Net{lo, lo.or(u128Mask(128 - p.Bits())), i})
+						nets6 = append(nets6, ipNet{lo, lo.or(u128Mask(128 - p.Bits())), i})
 					}
 				}
 			}
@@ -68,8 +66,8 @@ func newListIndex(lists []*Warninglist) *listIndex {
 			x.slow = append(x.slow, i)
 		}
 	}
-	x.ranges4 = newIPv4Ranges(nets4)
-	x.ranges6 = newIPv6Ranges(nets6)
+	x.ranges4 = newIPRanges(nets4)
+	x.ranges6 = newIPRanges(nets6)
 	return x
 }
 
@@ -109,58 +107,6 @@ func ipv4Uint(a netip.Addr) uint32 {
 	return uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
 }
 
-// ipv4Net is an IPv4 network of a list: addresses lo to hi.
-type ipv4Net struct {
-	lo, hi uint32
-	list   int
-}
-
-// ipv4Ranges cuts the IPv4 address space into ranges that the same lists
-// cover: lists[k] (sorted, no repeats) covers the addresses from starts[k]
-// up to starts[k+1]. A lookup is one binary search.
-type ipv4Ranges struct {
-	starts []uint32
-	lists  [][]int
-}
-
-// newIPv4Ranges builds the ranges as newIPv6Ranges does, in a 128-bit
-// space: the end of a network that ends at the last IPv4 address
-// (255.255.255.255 + 1) is a range no IPv4 address reaches, and is left out.
-func newIPv4Ranges(nets []ipv4Net) ipv4Ranges {
-	wide := make([]ipv6Net, len(nets))
-	for i, n := range nets {
-		wide[i] = ipv6Net{u128{0, uint64(n.lo)}, u128{0, uint64(n.hi)}, n.list}
-	}
-	r6 := newIPv6Ranges(wide)
-	var r ipv4Ranges
-	for i, at := range r6.starts {
-		if at.hi != 0 || at.lo > math.MaxUint32 {
-			break
-		}
-		r.starts = append(r.starts, uint32(at.lo))
-		r.lists = append(r.lists, r6.lists[i])
-	}
-	return r
-}
-
-// lookup returns the lists whose networks hold a.
-func (r *ipv4Ranges) lookup(a uint32) []int {
-	// The last range that starts at or before a.
-	lo, hi := 0, len(r.starts)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if r.starts[m] <= a {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	if lo == 0 {
-		return nil
-	}
-	return r.lists[lo-1]
-}
-
 // u128 is a 128-bit number: an IPv6 address.
 type u128 struct{ hi, lo uint64 }
 
@@ -195,21 +141,24 @@ func ipv6Uint(a netip.Addr) u128 {
 	return u128{binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])}
 }
 
-// ipv6Net is an IPv6 network of a list: addresses lo to hi.
-type ipv6Net struct {
+// ipNet is a network of a list: addresses lo to hi, as 128-bit numbers
+// (an IPv4 address a is u128{0, a}).
+type ipNet struct {
 	lo, hi u128
 	list   int
 }
 
-// ipv6Ranges is ipv4Ranges for IPv6 addresses: one binary search per
-// lookup instead of a map lookup per prefix length.
-type ipv6Ranges struct {
+// ipRanges cuts an address space into ranges that the same lists cover:
+// lists[k] (sorted, no repeats) covers the addresses from starts[k] up to
+// starts[k+1]. A lookup is one binary search, instead of a map lookup per
+// prefix length.
+type ipRanges struct {
 	starts []u128
 	lists  [][]int
 }
 
-func newIPv6Ranges(nets []ipv6Net) ipv6Ranges {
-	var r ipv6Ranges
+func newIPRanges(nets []ipNet) ipRanges {
+	var r ipRanges
 	type edge struct {
 		at   u128 // where the network starts, or ends (one past its last address)
 		list int
@@ -243,7 +192,7 @@ func newIPv6Ranges(nets []ipv6Net) ipv6Ranges {
 }
 
 // lookup returns the lists whose networks hold a.
-func (r *ipv6Ranges) lookup(a u128) []int {
+func (r *ipRanges) lookup(a u128) []int {
 	// The last range that starts at or before a.
 	lo, hi := 0, len(r.starts)
 	for lo < hi {
@@ -434,7 +383,7 @@ func (x *listIndex) appendMatches(hits []int, ind intel.Indicator, h *hostInfo, 
 			h = h[i+1:]
 		}
 	case intel.KindIPv4:
-		add(x.ranges4.lookup(a4))
+		add(x.ranges4.lookup(u128{0, uint64(a4)}))
 	case intel.KindIPv6:
 		if len(x.ranges6.starts) == 0 {
 			break
