@@ -10,6 +10,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"iter"
 	"os"
 	"path/filepath"
 	"sort"
@@ -58,6 +59,23 @@ func fuzzInputs(data []byte) [][]byte {
 	return out
 }
 
+// files yields each file in dir, in name order, with its content.
+func files(dir string) iter.Seq2[string, []byte] {
+	return func(yield func(string, []byte) bool) {
+		names, _ := filepath.Glob(filepath.Join(dir, "*"))
+		sort.Strings(names)
+		for _, f := range names {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				panic(err)
+			}
+			if !yield(f, data) {
+				return
+			}
+		}
+	}
+}
+
 func main() {
 	w := bufio.NewWriterSize(os.Stdout, 1<<20)
 	defer w.Flush()
@@ -71,25 +89,13 @@ func main() {
 		// or "dir:DIR" for every file in DIR.
 		switch {
 		case strings.HasPrefix(arg, "fuzz:"):
-			files, _ := filepath.Glob(filepath.Join(arg[5:], "*"))
-			sort.Strings(files)
-			for _, f := range files {
-				data, err := os.ReadFile(f)
-				if err != nil {
-					panic(err)
-				}
+			for f, data := range files(arg[5:]) {
 				for k, in := range fuzzInputs(data) {
 					docs = append(docs, doc{fmt.Sprintf("%s#%d", f, k), in})
 				}
 			}
 		case strings.HasPrefix(arg, "dir:"):
-			files, _ := filepath.Glob(filepath.Join(arg[4:], "*"))
-			sort.Strings(files)
-			for _, f := range files {
-				data, err := os.ReadFile(f)
-				if err != nil {
-					panic(err)
-				}
+			for f, data := range files(arg[4:]) {
 				docs = append(docs, doc{f, data})
 			}
 		default:
