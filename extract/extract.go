@@ -19,7 +19,10 @@ import (
 	"github.com/iocast/iocast/intel"
 )
 
-// Match is one indicator found in a document.
+// Match is one indicator found in a document. Its strings are immutable
+// like any Go string, but short ones share memory: the extractor copies
+// them into 8 KiB chunks, so a caller that keeps a few matches out of many
+// keeps up to 8 KiB alive for each.
 type Match struct {
 	intel.Indicator
 	// Start and End are the byte offsets of the indicator's text in the input

@@ -87,12 +87,12 @@ func (s *scanner) tryHost(i, j int) bool {
 			return true // a network block, not a single IP
 		}
 		if len(path) > 1 && path[0] != '\\' {
-			return s.emitAt(intel.KindURL, "http://"+string(r[i:j]), 0, i, j)
+			return s.emitAt(intel.KindURL, s.strCat("http://", r[i:j]), 0, i, j)
 		}
 		// validIPv4 accepted only canonical dotted quads: no need to
 		// canonicalise again, nor to parse the host for warninglists.
 		a, b := s.span(i, i+len(host))
-		ind := intel.Indicator{Kind: intel.KindIPv4, Value: string(host)}
+		ind := intel.Indicator{Kind: intel.KindIPv4, Value: s.str(host)}
 		h := hostInfo{name: ind.Value, kind: intel.KindIPv4, a4: a4}
 		s.emitHost(ind, &h, port, a, b, s.wasDefanged(i, i+len(host)))
 		return true
@@ -165,7 +165,7 @@ func (s *scanner) tryBracketIPv6(i, j int) bool {
 		rest = rest[k:]
 	}
 	if len(rest) > 1 && rest[0] == '/' {
-		return s.emitAt(intel.KindURL, "http://"+string(r[i:j]), 0, i, j)
+		return s.emitAt(intel.KindURL, s.strCat("http://", r[i:j]), 0, i, j)
 	}
 	if a.Zone() != "" {
 		return false // not canonical: emitAt would report nothing either

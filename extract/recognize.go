@@ -208,7 +208,7 @@ func (s *scanner) hashesIn(i, j int) {
 			e++
 		}
 		if kind := intel.HashKind(e - k); kind != "" && (k == i || !isASCIIAlnum(r[k-1])) && (e == j || !isASCIIAlnum(r[e])) && !notASampleID(r[i:k]) {
-			s.emitAt(kind, string(r[k:e]), 0, k, e)
+			s.emitAt(kind, s.str(r[k:e]), 0, k, e)
 		}
 		k = e
 	}
@@ -283,7 +283,7 @@ func (s *scanner) tryHash(i, j int) bool {
 		return false
 	}
 	a, b := s.span(i, j)
-	s.emit(intel.Indicator{Kind: k, Value: string(h)}, 0, a, b, s.wasDefanged(i, j))
+	s.emit(intel.Indicator{Kind: k, Value: s.str(h)}, 0, a, b, s.wasDefanged(i, j))
 	return true
 }
 
@@ -326,7 +326,7 @@ func (s *scanner) tryCVE(i, j int) bool {
 	if j-i < 13 || j-i > 16 || !equalFold(r[i:i+4], "cve-") || r[i+8] != '-' || !allDigits(r[i+4:i+8]) || !allDigits(r[i+9:j]) {
 		return false
 	}
-	return s.emitAt(intel.KindCVE, string(r[i:j]), 0, i, j)
+	return s.emitAt(intel.KindCVE, s.str(r[i:j]), 0, i, j)
 }
 
 func (s *scanner) tryASN(i, j int) bool {
@@ -341,7 +341,7 @@ func (s *scanner) tryASN(i, j int) bool {
 	if d >= j || !allDigits(r[d:j]) || j-d > 10 {
 		return false
 	}
-	return s.emitAt(intel.KindASN, "AS"+string(r[d:j]), 0, i, j)
+	return s.emitAt(intel.KindASN, s.strCat("AS", r[d:j]), 0, i, j)
 }
 
 // tryFilename reports r[i:j] as a file name when it ends in a known
@@ -370,7 +370,7 @@ func (s *scanner) tryFilename(i, j int) bool {
 	if f := bytes.IndexByte(r[i:j], '.'); f > 0 && bytes.Count(r[i:j], []byte{'.'}) >= 2 && avPrefixes[string(lowerAll(r[i:i+f]))] {
 		return true // "Backdoor.Win64.DOWNIISSA.Z" is a signature name
 	}
-	return s.emitAt(intel.KindFilename, string(r[i:j]), 0, i, j)
+	return s.emitAt(intel.KindFilename, s.str(r[i:j]), 0, i, j)
 }
 
 // quietExtensions are file extensions that keep a name from being taken for

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/iocast/iocast/intel"
 )
@@ -45,6 +46,9 @@ type scanner struct {
 	hits    []int  // warninglists that match, reused
 	refHits []int  // reference lists that match, reused
 	tmp     []byte // scratch
+	// arena holds the bytes of the short strings the scanner makes (str):
+	// appended to, never written over.
+	arena []byte
 }
 
 func newScanner(e *Extractor, fn func(Match) error) *scanner {
@@ -373,7 +377,7 @@ func (s *scanner) join(i int) int {
 		a, b := seg[toks[i].start:toks[i].end], seg[toks[i+1].start:toks[i+1].end]
 		if (equalFold(a, "asn") || equalFold(a, "asn:") || string(a) == "AS") && allDigits(trimRightPunct(b)) && len(b) <= 10 {
 			b = trimRightPunct(b)
-			s.emitValue(intel.KindASN, "AS"+string(b), 0, toks[i].start, toks[i+1].start+len(b), false)
+			s.emitValue(intel.KindASN, s.strCat("AS", b), 0, toks[i].start, toks[i+1].start+len(b), false)
 			return 2
 		}
 	}
@@ -691,10 +695,44 @@ func (s *scanner) refangCopy(a, b int) bool {
 	return changed
 }
 
+// Arena sizes: most values and raw texts are 7 to 100 bytes long.
+const (
+	arenaChunk = 8 << 10
+	arenaMax   = 512 // longer strings get an allocation of their own
+)
+
+// str returns b as a string. Short strings are copied into the scanner's
+// arena: one allocation per 8 KiB chunk instead of one per string (there
+// are two per match: the value and, when it was defanged, the raw text).
+// The bytes a string points to are never written again: the arena is only
+// appended to, and a full chunk is left to the strings that point into it
+// (the garbage collector frees it with the last of them). A caller that
+// keeps one match's strings keeps at most that chunk alive.
+func (s *scanner) str(b []byte) string {
+	return s.strCat("", b)
+}
+
+// strCat returns prefix + string(b), made as str makes strings.
+func (s *scanner) strCat(prefix string, b []byte) string {
+	n := len(prefix) + len(b)
+	if n == 0 {
+		return ""
+	}
+	if n > arenaMax {
+		return prefix + string(b)
+	}
+	if len(s.arena)+n > cap(s.arena) {
+		s.arena = make([]byte, 0, arenaChunk)
+	}
+	off := len(s.arena)
+	s.arena = append(append(s.arena, prefix...), b...)
+	return unsafe.String(&s.arena[off], n)
+}
+
 // canon returns the indicator of kind k for the refanged text b, and
 // whether it is valid.
 func (s *scanner) canon(k intel.Kind, b []byte) (intel.Indicator, bool) {
-	ind, err := intel.NewRefanged(k, string(b))
+	ind, err := intel.NewRefanged(k, s.str(b))
 	return ind, err == nil
 }
 
@@ -802,7 +840,7 @@ func (s *scanner) emitHost(ind intel.Indicator, h *hostInfo, port int, start, en
 	if string(raw) == ind.Value {
 		m.Raw = ind.Value // as written: no need for a copy
 	} else {
-		m.Raw = string(raw)
+		m.Raw = s.str(raw)
 	}
 	s.emitted++
 	s.err = s.fn(m)
