@@ -104,24 +104,32 @@ func asciiTokens(seg []byte, i int, toks []token) (int, []token, int, uint16, bo
 			return i, toks, 0, 0, false
 		}
 		start := i
-		t := seg // up to the token's limit, without moving its start
-		if len(t)-i > maxToken {
-			t = t[:i+maxToken]
-		}
 		mask := k
 		i++
-		for i < len(t) {
-			if k = class[t[i]]; k&(cDelim|cHigh) != 0 {
+		for i < len(seg) {
+			if k = class[seg[i]]; k&(cDelim|cHigh) != 0 {
 				break
 			}
 			mask |= k
 			i++
 		}
-		if i < len(t) && k&cHigh != 0 {
+		if i-start >= maxToken {
+			// Too long for one token (rare; tested after the loop rather
+			// than bounding the loop for every token): cut it into tokens
+			// of maxToken bytes, and scan the rest again.
+			for i-start >= maxToken {
+				_, m := asciiRun(seg[start : start+maxToken])
+				toks = append(toks, token{start, start + maxToken, m})
+				start += maxToken
+			}
+			i = start
+			continue
+		}
+		if i < len(seg) && k&cHigh != 0 {
 			return i, toks, start, mask, true
 		}
 		toks = append(toks, token{start, i, mask})
-		if i < len(t) {
+		if i < len(seg) {
 			i++ // the delimiter that ended the token
 		}
 	}
@@ -175,14 +183,14 @@ func skipHigh(seg []byte, i int) int {
 // U+3000..U+9FFF but "。" (kana, ideographs, CJK punctuation: delimiters) at
 // the start of b.
 func cjkRun(b []byte) int {
+	// An index, not b = b[3:]: re-slicing costs more than the test.
 	n := 0
-	for len(b) >= 3 {
+	for n < len(b)-2 {
 		// Byte 0 in E3..E9, bytes 1 and 2 continuation bytes, not "。".
-		v := uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16
+		v := uint32(b[n]) | uint32(b[n+1])<<8 | uint32(b[n+2])<<16
 		if v&0xFF-0xE3 > 0xE9-0xE3 || v&0xC0C000 != 0x808000 || v == 0x8280E3 {
 			break
 		}
-		b = b[3:]
 		n += 3
 	}
 	return n

@@ -62,6 +62,14 @@ func TestTokenizeAgrees(t *testing.T) {
 		append(bytes.Repeat([]byte("a"), maxToken-1), "éébc d"...),
 		[]byte("evil。com 日本語。com x．y ａ＠ｂ a\u200b。b \xff\xfe 🚨x é"),
 	}
+	// Runs of exactly one, two and three maxToken bytes and one byte
+	// either side, then a delimiter, a non-ASCII letter, a CJK character,
+	// or nothing.
+	for _, n := range []int{maxToken - 1, maxToken, maxToken + 1, 2*maxToken - 1, 2 * maxToken, 2*maxToken + 1, 3 * maxToken} {
+		for _, end := range []string{"", " x", "é.com", "日本", "\n.b"} {
+			inputs = append(inputs, append(bytes.Repeat([]byte("a.b"), n/3+1)[:n], end...))
+		}
+	}
 	for _, in := range inputs {
 		checkTokenize(t, in)
 	}
