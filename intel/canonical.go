@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/idna"
 )
@@ -175,6 +176,126 @@ func allDigits(s string) bool {
 var idnaProfile = idna.New(idna.MapForLookup(), idna.BidiRule(), idna.ValidateLabels(true), idna.StrictDomainName(false), idna.VerifyDNSLength(true))
 
 func canonicalDomain(s string) (string, error) {
+	if d, ok := plainDomain(s); ok {
+		return d, nil
+	}
+	return checkDomain(s)
+}
+
+// The classes of domainByte.
+const (
+	dnAlnum  = 1 << iota // a-z, A-Z, 0-9
+	dnUpper              // A-Z
+	dnHyphen             // -
+	dnDot                // .
+	dnOther              // anything else: not allowed, or non-ASCII
+)
+
+// domainByte classes the bytes of a domain name for plainDomain. '_' has
+// no class: it is allowed and is not a letter or digit.
+var domainByte = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		switch {
+		case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
+			t[c] = dnAlnum
+		case c >= 'A' && c <= 'Z':
+			t[c] = dnAlnum | dnUpper
+		case c == '-':
+			t[c] = dnHyphen
+		case c == '.':
+			t[c] = dnDot
+		case c == '_':
+		default:
+			t[c] = dnOther
+		}
+	}
+	return t
+}()
+
+// plainDomain is canonicalDomain for the common case, an ASCII name that
+// is valid: it classes the bytes in one pass, checks the labels, and hands
+// the offsets of the dots to the public suffix walk, with no lower-casing
+// unless the name has capitals. It reports false for anything else
+// (non-ASCII names, punycode top-level domains, every error), which
+// checkDomain then handles in full, with its error messages; it never
+// accepts a name that checkDomain rejects, or returns another value
+// (FuzzCanonicalAgrees, FuzzPlainDomain).
+func plainDomain(s string) (string, bool) {
+	d := strings.TrimSuffix(s, ".")
+	if d == "" || len(d) > 253 {
+		return "", false
+	}
+	// The classes of all the bytes, eight at a time and without a branch:
+	// a name with any byte that is not allowed, or not ASCII, goes to
+	// checkDomain.
+	var all uint8
+	i := 0
+	for ; i+8 <= len(d); i += 8 {
+		w := d[i : i+8] // constant indexes: no bounds check each
+		all |= domainByte[w[0]] | domainByte[w[1]] | domainByte[w[2]] | domainByte[w[3]] |
+			domainByte[w[4]] | domainByte[w[5]] | domainByte[w[6]] | domainByte[w[7]]
+	}
+	for ; i < len(d); i++ {
+		all |= domainByte[d[i]]
+	}
+	if all&dnOther != 0 || all&dnDot == 0 {
+		return "", false // also: no dot, a single label
+	}
+	// The labels, and the offsets of the dots between them. A name of at
+	// most 253 bytes with no empty label has at most 126 dots, and a dot is
+	// stored only after the label before it has passed.
+	var dots [127]uint8
+	nd, start := 0, 0
+	for i := 0; i < len(d); i++ {
+		if d[i] == '.' {
+			if !plainLabel(d[start:i]) {
+				return "", false
+			}
+			dots[nd] = uint8(i)
+			nd++
+			start = i + 1
+		}
+	}
+	if !plainLabel(d[start:]) {
+		return "", false
+	}
+	tld := d[start:]
+	if allDigits(tld) || strings.HasPrefix(tld, "xn--") {
+		return "", false
+	}
+	if all&dnUpper != 0 {
+		d = strings.ToLower(d) // ASCII: the dots stay where they are
+	}
+	// A name made of these bytes, with a top-level domain that is not
+	// numeric, is no IP address: publicSuffix's IP test is not needed.
+	suffix, icann := pslWalk(d, dots[:nd])
+	if !icann && strings.IndexByte(suffix, '.') < 0 || suffix == d && icann {
+		return "", false
+	}
+	return d, true
+}
+
+// plainLabel reports whether l, made of allowed bytes, is a valid label:
+// not empty, at most 63 bytes, not starting or ending with a hyphen, with
+// a letter or digit (most start with one).
+func plainLabel(l string) bool {
+	if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+		return false
+	}
+	if domainByte[l[0]]&dnAlnum != 0 {
+		return true
+	}
+	for i := 1; i < len(l); i++ {
+		if domainByte[l[i]]&dnAlnum != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// checkDomain is canonicalDomain for any name, with the reason it is not
+// a domain.
+func checkDomain(s string) (string, error) {
 	d := strings.TrimSuffix(s, ".")
 	bad := func(why string) (string, error) {
 		return "", fmt.Errorf("%q is not a domain: %s: %w", s, why, ErrInvalid)
@@ -275,14 +396,22 @@ func canonicalEmail(s string) (string, error) {
 	if len(local) > 64 || local[0] == '.' || local[len(local)-1] == '.' || strings.Contains(local, "..") {
 		return "", fmt.Errorf("%q: invalid local part: %w", s, ErrInvalid)
 	}
+	upper := false
 	for i := 0; i < len(local); i++ {
-		if !isLocalByte(local[i]) {
-			return "", fmt.Errorf("%q: character %q not allowed in the local part: %w", s, local[i], ErrInvalid)
+		c := local[i]
+		if !isLocalByte(c) {
+			return "", fmt.Errorf("%q: character %q not allowed in the local part: %w", s, c, ErrInvalid)
 		}
+		upper = upper || c >= 'A' && c <= 'Z'
 	}
 	d, err := canonicalDomain(dom)
 	if err != nil {
 		return "", fmt.Errorf("%q: %w", s, err)
+	}
+	if !upper && d == dom {
+		// Already canonical: the value below would equal s, and building
+		// it costs an allocation.
+		return s, nil
 	}
 	return strings.ToLower(local) + "@" + d, nil
 }
@@ -291,24 +420,50 @@ func isLocalByte(c byte) bool {
 	return isASCIIAlnum(c) || strings.IndexByte("!#$%&'*+/=?^_`{|}~.-", c) >= 0
 }
 
+// canonicalFilename keeps the base name, trims spaces and quotes, and
+// rejects control characters and invalid UTF-8. Its loops are by hand:
+// strings.LastIndexAny, strings.Trim and a range loop over runes cost
+// about 500 instructions for a short name (canonicalFilenameRef is the
+// version with them).
 func canonicalFilename(s string) (string, error) {
-	if i := strings.LastIndexAny(s, `/\`); i >= 0 {
-		s = s[i+1:]
+	i := len(s)
+	for i > 0 && s[i-1] != '/' && s[i-1] != '\\' {
+		i--
 	}
-	s = strings.Trim(s, " \"'")
+	s = s[i:]
+	for len(s) > 0 && isNameQuote(s[0]) {
+		s = s[1:]
+	}
+	for len(s) > 0 && isNameQuote(s[len(s)-1]) {
+		s = s[:len(s)-1]
+	}
 	if s == "" || s == "." || s == ".." {
 		return "", fmt.Errorf("empty file name: %w", ErrInvalid)
 	}
 	if len(s) > 255 {
 		return "", fmt.Errorf("file name of %d bytes is over 255: %w", len(s), ErrInvalid)
 	}
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f || r == 0xFFFD {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 || c == 0x7f {
+				return "", fmt.Errorf("file name %q has a control or invalid character: %w", s, ErrInvalid)
+			}
+			continue
+		}
+		// U+FFFD itself, or an invalid byte.
+		r, w := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError {
 			return "", fmt.Errorf("file name %q has a control or invalid character: %w", s, ErrInvalid)
 		}
+		i += w - 1
 	}
 	return s, nil
 }
+
+// isNameQuote reports whether canonicalFilename trims b (the cutset it
+// used with strings.Trim).
+func isNameQuote(b byte) bool { return b == ' ' || b == '"' || b == '\'' }
 
 // displayForm returns the form of a canonical value to show people: the
 // Unicode form of an IDN domain (also inside URLs and e-mail addresses).

@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 //go:generate go run psl_gen.go
@@ -26,7 +27,29 @@ type pslIndex struct {
 	nodes []uint32 // offset of the suffix in pslNodes << 12 | its length << 4 | flags
 }
 
-var pslTable = sync.OnceValue(func() *pslIndex {
+var (
+	pslIndexPtr  atomic.Pointer[pslIndex]
+	pslIndexOnce sync.Once
+)
+
+// pslTable returns the index, built on first use. Once built, it costs
+// one load: a sync.OnceValue function (the earlier form) cost about 50
+// instructions a call, and every domain is looked up.
+func pslTable() *pslIndex {
+	if x := pslIndexPtr.Load(); x != nil {
+		return x
+	}
+	return buildPSLIndexOnce()
+}
+
+// buildPSLIndexOnce is the rest of pslTable, apart so that pslTable is
+// inlined.
+func buildPSLIndexOnce() *pslIndex {
+	pslIndexOnce.Do(func() { pslIndexPtr.Store(buildPSLIndex()) })
+	return pslIndexPtr.Load()
+}
+
+func buildPSLIndex() *pslIndex {
 	n := strings.Count(pslNodes, "\n") + 1
 	size := 1
 	for size < 2*n {
@@ -63,7 +86,7 @@ var pslTable = sync.OnceValue(func() *pslIndex {
 		off = end + 1
 	}
 	return x
-})
+}
 
 // pslHash is FNV-1a.
 func pslHash(s string) uint32 {
@@ -101,11 +124,29 @@ func publicSuffix(domain string) (suffix string, icann bool) {
 			return domain, false
 		}
 	}
+	return pslWalk(domain, nil)
+}
+
+// pslWalk is publicSuffix for a domain that is not an IP address. When
+// dots is not nil it holds the offsets of all the dots in domain, in
+// order: canonicalDomain finds them while it checks the labels, and the
+// walk then needs no search for the next dot to the left.
+func pslWalk(domain string, dots []uint8) (suffix string, icann bool) {
 	t := pslTable()
 	s, end := domain, len(domain)
+	nd := len(dots)
 	var icannNode, wildcard bool
 	for {
-		dot := strings.LastIndexByte(s, '.')
+		var dot int
+		switch {
+		case dots == nil:
+			dot = strings.LastIndexByte(s, '.')
+		case nd > 0:
+			nd--
+			dot = int(dots[nd])
+		default:
+			dot = -1
+		}
 		if wildcard {
 			icann = icannNode
 			end = 1 + dot

@@ -1,6 +1,7 @@
 package intel
 
 import (
+	"net/netip"
 	"strings"
 	"testing"
 
@@ -21,6 +22,26 @@ func checkPublicSuffix(t *testing.T, d string) {
 	gs, gi := publicSuffix(d)
 	if gs != ws || gi != wi {
 		t.Errorf("publicSuffix(%q) = %q, %v; x/net says %q, %v", d, gs, gi, ws, wi)
+	}
+	// The walk with the dots given, as canonicalDomain calls it (for names
+	// that are no IP address, of at most 255 bytes).
+	if len(d) > 255 {
+		return
+	}
+	if _, err := netip.ParseAddr(d); err == nil {
+		return
+	}
+	var dots []uint8
+	for i := 0; i < len(d); i++ {
+		if d[i] == '.' {
+			dots = append(dots, uint8(i))
+		}
+	}
+	if dots == nil {
+		dots = []uint8{}
+	}
+	if gs, gi := pslWalk(d, dots); gs != ws || gi != wi {
+		t.Errorf("pslWalk(%q, %v) = %q, %v; x/net says %q, %v", d, dots, gs, gi, ws, wi)
 	}
 }
 
