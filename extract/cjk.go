@@ -27,7 +27,7 @@ func (s *scanner) cjkFilename(a, b int) bool {
 	_, b = trimToken(seg, a, b)
 	tok := seg[a:b]
 	d := bytes.LastIndexByte(tok, '.')
-	if d < 0 || !intel.IsFileExtension(string(tok[d+1:])) || bytes.ContainsAny(tok, "/\\:@") {
+	if d < 0 || !intel.IsFileExtension(bstr(tok[d+1:])) || bytes.ContainsAny(tok, "/\\:@") {
 		return false
 	}
 	if prev, _ := lastRune(seg[:a]); !isFilenameRune(prev) || prev < 0x80 {

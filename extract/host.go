@@ -75,8 +75,7 @@ func (s *scanner) tryHost(i, j int) bool {
 		}
 		return false
 	}
-	if looksIPv4(host) {
-		a4, ok := validIPv4(host)
+	if a4, looks, ok := validIPv4(host); looks {
 		if !ok {
 			return true // 999.1.2.3 or 01.02.03.04: not an IP, and nothing else
 		}
@@ -105,7 +104,7 @@ func (s *scanner) tryHost(i, j int) bool {
 	}
 	last := host[bytes.LastIndexByte(host, '.')+1:]
 	// "invoice.zip" is a file; "evil[.]zip", defanged by its author, a domain.
-	if port == 0 && len(path) == 0 && intel.IsFileExtension(string(last)) && !s.wasDefanged(i, j) {
+	if port == 0 && len(path) == 0 && intel.IsFileExtension(bstr(last)) && !s.wasDefanged(i, j) {
 		return s.tryFilename(i, j)
 	}
 	if !s.defanged && s.notADomain(host) {
@@ -184,49 +183,40 @@ func (s *scanner) emitIPv6(a netip.Addr, port, i, j int) bool {
 	return true
 }
 
-// validIPv4 reports whether b is a canonical dotted quad (no leading zeros,
-// octets up to 255), as netip formats IPv4 addresses, and returns the
-// address as a number.
-func validIPv4(b []byte) (uint32, bool) {
-	var a uint32
-	octets, v, digits := 0, 0, 0
-	for k := 0; k <= len(b); k++ {
-		if k == len(b) || b[k] == '.' {
-			if digits == 0 || v > 255 || digits > 1 && b[k-digits] == '0' {
-				return 0, false
+// validIPv4 reports whether b looks like an IPv4 address (7 to 15 bytes,
+// digits and three dots) and, if so, whether it is a canonical dotted quad
+// (no leading zeros, octets up to 255), as netip formats IPv4 addresses,
+// and returns the address as a number. One pass for both.
+func validIPv4(b []byte) (a uint32, looks, ok bool) {
+	if len(b) < 7 || len(b) > 15 {
+		return 0, false, false
+	}
+	ok = true
+	dots, v, digits := 0, 0, 0
+	for k := 0; k < len(b); k++ {
+		c := b[k]
+		if c == '.' {
+			if digits == 0 || digits > 3 || v > 255 || digits > 1 && b[k-digits] == '0' {
+				ok = false
 			}
 			a = a<<8 | uint32(v)
-			octets++
+			dots++
 			v, digits = 0, 0
 			continue
 		}
-		c := b[k]
 		if c < '0' || c > '9' {
-			return 0, false
+			return 0, false, false
 		}
 		v = v*10 + int(c-'0')
 		digits++
-		if digits > 3 {
-			return 0, false
-		}
 	}
-	return a, octets == 4
-}
-
-func looksIPv4(b []byte) bool {
-	if len(b) < 7 || len(b) > 15 {
-		return false
+	if dots != 3 {
+		return 0, false, false
 	}
-	dots := 0
-	for _, c := range b {
-		switch {
-		case c == '.':
-			dots++
-		case c < '0' || c > '9':
-			return false
-		}
+	if digits == 0 || digits > 3 || v > 255 || digits > 1 && b[len(b)-digits] == '0' || !ok {
+		return 0, true, false
 	}
-	return dots == 3
+	return a<<8 | uint32(v), true, true
 }
 
 func isCIDRSuffix(p []byte) bool {

@@ -3,6 +3,7 @@ package extract
 import (
 	"bytes"
 	"encoding/binary"
+	"unsafe"
 
 	"github.com/iocast/iocast/intel"
 )
@@ -46,18 +47,25 @@ const maxDepth = 8
 // piece recognizes r[i:j]: as a whole first, then split at separators.
 func (s *scanner) piece(i, j, depth int) {
 	r := s.rbuf
-	for i < j && (pieceLead[r[i]] || (r[i] == '(' || r[i] == '[') && bytes.IndexByte(r[i:j], closing(r[i])) < 0) {
-		i++ // a leading bracket without its partner
+	for i < j && pieceLeadOpen[r[i]] {
+		if c := r[i]; !pieceLead[c] && bytes.IndexByte(r[i:j], closing(c)) >= 0 {
+			break
+		}
+		i++ // or a leading bracket without its partner
 	}
 	for j > i && pieceTrail[r[j-1]] {
 		j--
 	}
-	j = balance(r, i, j)
+	if j > i && closingBracket[r[j-1]] {
+		j = balance(r, i, j) // only then can it change j
+	}
 	if j-i < 3 {
 		return
 	}
+	// A hash and nothing else: no scheme, '@', dot or slash. tryHash
+	// depends only on r[i:j], so it is not tried again below.
 	if intel.HashKind(j-i) != "" && s.tryHash(i, j) {
-		return // a hash and nothing else: no scheme, '@', dot or slash
+		return
 	}
 	// A URL needs a colon and a slash, an e-mail address an at sign, a
 	// host a dot, a colon or a slash (a path), a file name a dot: without
@@ -68,7 +76,7 @@ func (s *scanner) piece(i, j, depth int) {
 	if c&cColon != 0 && c&cSlash != 0 && s.tryURL(i, j, depth) ||
 		c&cAt != 0 && s.tryEmail(i, j, depth) ||
 		c&(cDot|cColon|cSlash) != 0 && s.tryHost(i, j) ||
-		s.tryHash(i, j) || s.tryCVE(i, j) || s.tryASN(i, j) ||
+		s.tryCVE(i, j) || s.tryASN(i, j) ||
 		c&cDot != 0 && s.tryFilename(i, j) {
 		return
 	}
@@ -110,20 +118,42 @@ func byteSet(s string) (t [256]bool) {
 
 var (
 	// pieceLead and pieceTrail are the bytes piece drops at the start and
-	// the end of a piece.
-	pieceLead  = byteSet(".-\\/?^$")
-	pieceTrail = byteSet(".:=$?^;")
+	// the end of a piece; pieceLeadOpen adds the opening brackets it
+	// drops when they have no partner, closingBracket the bytes balance
+	// looks at.
+	pieceLead      = byteSet(".-\\/?^$")
+	pieceLeadOpen  = byteSet(".-\\/?^$([")
+	pieceTrail     = byteSet(".:=$?^;")
+	closingBracket = byteSet(")]}")
 	// separators are the bytes piece splits a piece at.
 	separators = byteSet(":=;()[]{}'!*")
 )
 
-// knownSchemes are the URL schemes the extractor reports.
-var knownSchemes = map[string]bool{
-	"http": true, "https": true, "ftp": true, "ftps": true, "sftp": true, "ws": true, "wss": true,
-	"tcp": true, "udp": true, "smb": true, "ssh": true, "telnet": true, "rdp": true, "irc": true,
-	"ldap": true, "ldaps": true, "socks": true, "socks4": true, "socks5": true, "tls": true, "ssl": true,
-	"dns": true, "quic": true,
+// knownScheme reports whether b, in any case, is one of the URL schemes
+// the extractor reports: a switch on the lower-cased bytes instead of a
+// map lookup (TestKnownScheme).
+func knownScheme(b []byte) bool {
+	var buf [8]byte
+	if len(b) > len(buf) {
+		return false
+	}
+	for i, c := range b {
+		buf[i] = lowerByte(c)
+	}
+	switch bstr(buf[:len(b)]) {
+	case "http", "https", "ftp", "ftps", "sftp", "ws", "wss",
+		"tcp", "udp", "smb", "ssh", "telnet", "rdp", "irc",
+		"ldap", "ldaps", "socks", "socks4", "socks5", "tls", "ssl",
+		"dns", "quic":
+		return true
+	}
+	return false
 }
+
+// bstr returns b as a string without a copy, for a callee that does not
+// keep it (a switch, intel.IsFileExtension, which only looks the
+// lower-cased name up): b must not change while the string is in use.
+func bstr(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
 func (s *scanner) tryURL(i, j, depth int) bool {
 	r := s.rbuf
@@ -139,7 +169,7 @@ func (s *scanner) tryURL(i, j, depth int) bool {
 	for ss < k && !(r[ss] >= 'a' && r[ss] <= 'z' || r[ss] >= 'A' && r[ss] <= 'Z') {
 		ss++
 	}
-	if ss == k || !knownSchemes[string(lowerAll(r[ss:k]))] {
+	if ss == k || !knownScheme(r[ss:k]) {
 		// An unknown scheme: report nothing rather than guess what the
 		// rest of it is.
 		return ss < k
@@ -353,7 +383,7 @@ func (s *scanner) tryFilename(i, j int) bool {
 		return false
 	}
 	d += i
-	if !intel.IsFileExtension(string(r[d+1 : j])) {
+	if !intel.IsFileExtension(bstr(r[d+1 : j])) {
 		return false
 	}
 	for _, c := range r[i:d] {
