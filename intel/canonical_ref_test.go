@@ -325,3 +325,23 @@ func TestPlainURL(t *testing.T) {
 		}
 	}
 }
+
+// FuzzAuthorityEnd checks authorityEnd against the byte loop it replaced
+// (in plainURL and SplitURL), at every offset of the input.
+func FuzzAuthorityEnd(f *testing.F) {
+	for _, s := range []string{"evil.com/a", "evil.com", "a?b", "abcdefgh#", "abcdefghijklmnop/q", "x\xff\x80/?#", "evil.example.co.jp:8080/path?q#f", "01234567", "0123456/"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for k := 0; k <= len(s); k++ {
+			rest := s[k:]
+			want := 0
+			for want < len(rest) && rest[want] != '/' && rest[want] != '?' && rest[want] != '#' {
+				want++
+			}
+			if got := authorityEnd(rest); got != want {
+				t.Fatalf("authorityEnd(%q) = %d, want %d", rest, got, want)
+			}
+		}
+	})
+}

@@ -29,6 +29,8 @@ func init() {
 
 // IsFileExtension reports whether ext (without the dot, any case) is a file
 // extension iocast treats as a file name rather than a top-level domain.
+// It keeps no reference to ext: the extractor passes a view of its own
+// buffer (extract's bstr), which changes after the call.
 func IsFileExtension(ext string) bool {
 	if len(ext) == 0 || len(ext) > 14 {
 		return false

@@ -66,7 +66,9 @@ func appendRefang[S text](dst []byte, pos []int32, src S, opts RefangOptions, on
 		w, rep := 0, ""
 		switch c {
 		case '[', '(', '{':
-			if c == '[' && i+1 < n && src[i+1] == ']' && i > 0 && src[i-1] == '.' {
+			if i+2 < n && src[i+1] == '.' && (c == '[' && src[i+2] == ']' || c == '(' && src[i+2] == ')') {
+				w, rep = 3, "." // "[.]" and "(.)", the commonest, as bracketDefang finds them
+			} else if c == '[' && i+1 < n && src[i+1] == ']' && i > 0 && src[i-1] == '.' {
 				w = 2 // "162.33.178.[]206"
 			} else {
 				w, rep = bracketDefang(src, i)
@@ -128,7 +130,11 @@ func appendRefang[S text](dst []byte, pos []int32, src S, opts RefangOptions, on
 		}
 		// Emit rep for the w source bytes at i.
 		dst, pos = appendRun(dst, pos, src, from, i)
-		dst = append(dst, rep...)
+		if len(rep) == 1 {
+			dst = append(dst, rep[0]) // no memmove call for "." and "@"
+		} else {
+			dst = append(dst, rep...)
+		}
 		if pos != nil {
 			for k := 0; k < len(rep); k++ {
 				pos = append(pos, int32(i))
