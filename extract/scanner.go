@@ -2,7 +2,8 @@ package extract
 
 import (
 	"bytes"
-	"hash/maphash"
+	"math/bits"
+	"math/rand/v2"
 	"strings"
 	"sync"
 	"unicode"
@@ -18,7 +19,7 @@ type scanner struct {
 	fn   func(Match) error
 	err  error
 	seen fingerprints
-	seed maphash.Seed
+	seed uint64 // of the fingerprints (fingerprint), new for each call
 
 	toks []token
 	hot  []int32 // indices of the tokens to look at (hotTokens)
@@ -53,7 +54,7 @@ type scanner struct {
 
 func newScanner(e *Extractor, fn func(Match) error) *scanner {
 	s := scannerPool.Get().(*scanner)
-	s.e, s.fn, s.err, s.seed, s.emitted, s.classes = e, fn, nil, maphash.MakeSeed(), 0, allClasses
+	s.e, s.fn, s.err, s.seed, s.emitted, s.classes = e, fn, nil, rand.Uint64(), 0, allClasses
 	s.seen.reset(e.opts.MaxDistinct)
 	return s
 }
@@ -789,6 +790,44 @@ var maybeDefang = func() (t [256]bool) {
 	return t
 }()
 
+// fingerprint hashes v for the set of indicators seen (emitHost), seeded
+// by seed, in place of maphash.String and its calls through the runtime.
+// The length and seed start the hash; each sixteen bytes but the last one
+// to sixteen, and then those (packed by loads that for a given length
+// cover every byte), are mixed in as two words multiplied into 128 bits,
+// whose halves are folded together: every bit of the product depends on
+// the low bits of both words, so the low bits fingerprints indexes its
+// table by are mixed as well as the high ones.
+func fingerprint(seed uint64, v string) uint64 {
+	const m1, m2 = 0x9E3779B97F4A7C15, 0xD6E8FEB86659FD93
+	// Both factors depend on the seed: a factor that text alone could
+	// make zero would give every value that has it one fingerprint.
+	h, k := seed^uint64(len(v))*m1, bits.ReverseBytes64(seed)^m2
+	for len(v) > 16 {
+		hi, lo := bits.Mul64(h^load64(v, 0), load64(v, 8)^k)
+		h = hi ^ lo
+		v = v[16:]
+	}
+	var a, b uint64
+	switch n := len(v); {
+	case n > 8:
+		a, b = load64(v, 0), load64(v, n-8)
+	case n >= 4:
+		a = uint64(load32(v, 0)) | uint64(load32(v, n-4))<<32
+	case n > 0:
+		a = uint64(v[0]) | uint64(v[n/2])<<8 | uint64(v[n-1])<<16
+	}
+	hi, lo := bits.Mul64(h^a, b^k)
+	return hi ^ lo
+}
+
+// load32 returns the four bytes of s at i as a little-endian number (one
+// load).
+func load32(s string, i int) uint32 {
+	s = s[i : i+4]
+	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
+}
+
 // kindSalt separates equal values of different kinds in the fingerprint
 // set: the length and the first and last bytes of the kind's name tell
 // every kind apart (TestKindSalt), mixed by a multiplication.
@@ -816,7 +855,7 @@ func (s *scanner) emitHost(ind intel.Indicator, h *hostInfo, port int, start, en
 	if s.err != nil || s.defanged && stillDefanged(ind) {
 		return
 	}
-	fp := maphash.String(s.seed, ind.Value) ^ kindSalt(ind.Kind) ^ uint64(port)*0x9E3779B97F4A7C15
+	fp := fingerprint(s.seed, ind.Value) ^ kindSalt(ind.Kind) ^ uint64(port)*0x9E3779B97F4A7C15
 	if !s.seen.add(fp) {
 		return
 	}
