@@ -283,19 +283,6 @@ var stopwords = map[string]bool{
 	"with": true, "by": true, "as": true, "look": true, "see": true, "at": true, "dot": true,
 }
 
-// pureLabel reports whether b is a run of host name characters.
-func pureLabel(b []byte) bool {
-	if len(b) == 0 || len(b) > 63 {
-		return false
-	}
-	for _, c := range b {
-		if !isLabelByte(c) {
-			return false
-		}
-	}
-	return true
-}
-
 // hostish reports whether b is a run of host name characters and inner
 // dots ("k.tanaka", "146.190.29").
 func hostish(b []byte) bool {
