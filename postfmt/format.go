@@ -143,13 +143,9 @@ func Flag(country string) string {
 // isRegional reports whether r is a regional indicator symbol (half a flag).
 func isRegional(r rune) bool { return r >= 0x1F1E6 && r <= 0x1F1FF }
 
-// flagCountries decodes a run of flag emoji ("🇯🇵🇹🇼") into country codes.
-// ok is false when s holds anything else or an odd regional indicator.
-func flagCountries(s string) (codes []string, ok bool) {
-	return appendFlagCountries(nil, s)
-}
-
-// appendFlagCountries is flagCountries appending the codes to dst.
+// appendFlagCountries decodes a run of flag emoji ("🇯🇵🇹🇼") into country
+// codes and appends them to dst. ok is false when s holds anything else or
+// an odd regional indicator.
 func appendFlagCountries(dst []string, s string) (codes []string, ok bool) {
 	n := len(dst)
 	var pending rune

@@ -6,9 +6,6 @@ import (
 	"unicode/utf8"
 )
 
-// mastodonURLLength is what Mastodon counts for every URL.
-const mastodonURLLength = 23
-
 // MastodonLength returns the length Mastodon counts for s: grapheme
 // clusters, after every URL with a scheme (http, https, dat, dweb, ipfs,
 // ipns, ssb, gopher, gemini; Mastodon links no scheme-less URL) is replaced
