@@ -445,31 +445,12 @@ func canonicalHostInfo(ind intel.Indicator) hostInfo {
 	case intel.KindURL:
 		h := hostInfo{name: canonicalURLHost(ind.Value), kb: bitURL}
 		h.kind, h.a4 = hostKind4(h.name)
-		switch h.kind {
-		case intel.KindDomain:
-			h.hb = bitDomain
-		case intel.KindIPv4:
-			h.hb = bitIPv4
-		case intel.KindIPv6:
-			h.hb = bitIPv6
+		if h.kind != "" {
+			h.hb = kindBit(h.kind)
 		}
 		return h
-	case intel.KindMD5:
-		return hostInfo{kb: bitMD5}
-	case intel.KindSHA1:
-		return hostInfo{kb: bitSHA1}
-	case intel.KindSHA256:
-		return hostInfo{kb: bitSHA256}
-	case intel.KindSHA512:
-		return hostInfo{kb: bitSHA512}
-	case intel.KindCVE:
-		return hostInfo{kb: bitCVE}
-	case intel.KindASN:
-		return hostInfo{kb: bitASN}
-	case intel.KindFilename:
-		return hostInfo{kb: bitFilename}
 	}
-	return hostInfo{kb: bitOther}
+	return hostInfo{kb: kindBit(ind.Kind)} // no host
 }
 
 // canonicalURLHost returns the host of the canonical URL v, as
