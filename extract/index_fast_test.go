@@ -492,46 +492,11 @@ func oldCanonicalHostInfo(ind intel.Indicator) hostInfo {
 	case intel.KindIPv6:
 		return hostInfo{name: ind.Value, kind: intel.KindIPv6}
 	case intel.KindURL:
-		h := hostInfo{name: oldCanonicalURLHost(ind.Value)}
+		h := hostInfo{name: canonicalURLHost(ind.Value)} // unchanged by the new index
 		h.kind, h.a4 = hostKind4(h.name)
 		return h
 	}
 	return hostInfo{}
-}
-
-// oldCanonicalURLHost returns the host of the canonical URL v, as
-// intel.SplitURL does (FuzzCanonicalURLHost), with fewer passes over v:
-// the scheme of a canonical URL holds no colon, and most URLs have no user
-// information and no port, which IndexByte rules out at once.
-func oldCanonicalURLHost(v string) string {
-	k := strings.IndexByte(v, ':')
-	if k < 0 || len(v) < k+3 {
-		return ""
-	}
-	auth := v[k+3:]
-	// The authority ends at the first '/', '?' or '#'.
-	if e := strings.IndexByte(auth, '/'); e >= 0 {
-		auth = auth[:e]
-	}
-	if e := strings.IndexByte(auth, '?'); e >= 0 {
-		auth = auth[:e]
-	}
-	if e := strings.IndexByte(auth, '#'); e >= 0 {
-		auth = auth[:e]
-	}
-	if strings.IndexByte(auth, '@') >= 0 {
-		auth = auth[strings.LastIndexByte(auth, '@')+1:]
-	}
-	if len(auth) > 0 && auth[0] == '[' {
-		if e := strings.IndexByte(auth, ']'); e >= 0 {
-			return auth[1:e]
-		}
-		return ""
-	}
-	if strings.IndexByte(auth, ':') >= 0 {
-		return auth[:strings.LastIndexByte(auth, ':')]
-	}
-	return auth
 }
 
 func (x *oldListIndex) appendMatches(hits []int, ind intel.Indicator, h *hostInfo, skipReference, first bool) []int {
