@@ -186,8 +186,9 @@ func (s *scanner) emitIPv6(a netip.Addr, port, i, j int) bool {
 // validIPv4 reports whether b looks like an IPv4 address (7 to 15 bytes,
 // digits and three dots) and, if so, whether it is a canonical dotted quad
 // (no leading zeros, octets up to 255), as netip formats IPv4 addresses,
-// and returns the address as a number. One pass for both.
-func validIPv4(b []byte) (a uint32, looks, ok bool) {
+// and returns the address as a number. One pass for both. It reads
+// candidates (bytes) and canonical values (strings).
+func validIPv4[T ~string | ~[]byte](b T) (a uint32, looks, ok bool) {
 	if len(b) < 7 || len(b) > 15 {
 		return 0, false, false
 	}

@@ -201,6 +201,13 @@ func load64(s string, i int) uint64 {
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
+// load32 returns the four bytes of s at i as a little-endian number (one
+// load).
+func load32(s string, i int) uint32 {
+	s = s[i : i+4]
+	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
+}
+
 // pad64 returns the bytes of s (at most eight) as a little-endian number.
 func pad64(s string) uint64 {
 	var x uint64
@@ -438,7 +445,7 @@ func canonicalHostInfo(ind intel.Indicator) hostInfo {
 	case intel.KindEmail:
 		return hostInfo{name: ind.Value[strings.LastIndexByte(ind.Value, '@')+1:], kind: intel.KindDomain, kb: bitEmail, hb: bitDomain}
 	case intel.KindIPv4:
-		a4, _ := parseIPv4(ind.Value)
+		a4, _, _ := validIPv4(ind.Value)
 		return hostInfo{name: ind.Value, kind: intel.KindIPv4, a4: a4, kb: bitIPv4, hb: bitIPv4}
 	case intel.KindIPv6:
 		return hostInfo{name: ind.Value, kind: intel.KindIPv6, kb: bitIPv6, hb: bitIPv6}
@@ -749,39 +756,10 @@ func dotBytes(w uint64) uint64 {
 
 // hostKind4 is hostKind that also returns an IPv4 address as a number.
 func hostKind4(h string) (intel.Kind, uint32) {
-	if a, ok := parseIPv4(h); ok {
+	if a, _, ok := validIPv4(h); ok {
 		return intel.KindIPv4, a
 	}
 	return hostKind(h), 0
-}
-
-// parseIPv4 parses a canonical dotted quad (as validIPv4 accepts it).
-func parseIPv4(s string) (uint32, bool) {
-	if len(s) < 7 || len(s) > 15 {
-		return 0, false
-	}
-	var a uint32
-	octets, v, digits := 0, uint32(0), 0
-	for k := 0; k <= len(s); k++ {
-		if k == len(s) || s[k] == '.' {
-			if digits == 0 || v > 255 || digits > 1 && s[k-digits] == '0' {
-				return 0, false
-			}
-			a = a<<8 | v
-			octets++
-			v, digits = 0, 0
-			continue
-		}
-		c := s[k]
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		v = v*10 + uint32(c-'0')
-		if digits++; digits > 3 {
-			return 0, false
-		}
-	}
-	return a, octets == 4
 }
 
 // lowerFast appends s in lower case to dst, as strings.ToLower does, when

@@ -487,7 +487,7 @@ func oldCanonicalHostInfo(ind intel.Indicator) hostInfo {
 	case intel.KindEmail:
 		return hostInfo{name: ind.Value[strings.LastIndexByte(ind.Value, '@')+1:], kind: intel.KindDomain}
 	case intel.KindIPv4:
-		a4, _ := parseIPv4(ind.Value)
+		a4, _, _ := validIPv4(ind.Value)
 		return hostInfo{name: ind.Value, kind: intel.KindIPv4, a4: a4}
 	case intel.KindIPv6:
 		return hostInfo{name: ind.Value, kind: intel.KindIPv6}

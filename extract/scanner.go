@@ -808,13 +808,6 @@ func fingerprint(seed uint64, v string) uint64 {
 	return hi ^ lo
 }
 
-// load32 returns the four bytes of s at i as a little-endian number (one
-// load).
-func load32(s string, i int) uint32 {
-	s = s[i : i+4]
-	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
-}
-
 // kindSalt separates equal values of different kinds in the fingerprint
 // set: the length and the first and last bytes of the kind's name tell
 // every kind apart (TestKindSalt), mixed by a multiplication.
